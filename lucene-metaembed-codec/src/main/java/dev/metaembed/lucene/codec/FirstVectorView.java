@@ -1,0 +1,207 @@
+package dev.metaembed.lucene.codec;
+
+import java.io.IOException;
+import java.util.HashMap;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.index.ByteVectorValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.MergeState;
+import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.KnnCollector;
+
+/**
+ * What the HNSW graph format sees of MetaEmbed fields: a {@code dimension}-component field holding
+ * each document's first vector. Plain vector fields pass through unchanged.
+ *
+ * <p>Lucene's HNSW reader and writer check vector dimensions against the {@link FieldInfo}s they
+ * are given, so the graph format is fed views of the field infos, of merge states and of source
+ * readers instead of the flattened fields the indexing chain knows.
+ */
+final class FirstVectorView {
+  private FirstVectorView() {}
+
+  /** The graph's view of one field: unchanged unless it is a MetaEmbed field. */
+  static FieldInfo fieldInfo(FieldInfo info) {
+    MetaEmbedFieldShape shape = MetaEmbedFieldShape.of(info);
+    if (shape == null) {
+      return info;
+    }
+    return new FieldInfo(
+        info.name,
+        info.number,
+        info.hasTermVectors(),
+        info.omitsNorms(),
+        info.hasPayloads(),
+        info.getIndexOptions(),
+        info.getDocValuesType(),
+        info.docValuesSkipIndexType(),
+        info.getDocValuesGen(),
+        new HashMap<>(info.attributes()),
+        info.getPointDimensionCount(),
+        info.getPointIndexDimensionCount(),
+        info.getPointNumBytes(),
+        shape.dimension(),
+        info.getVectorEncoding(),
+        info.getVectorSimilarityFunction(),
+        info.isSoftDeletesField(),
+        info.isParentField());
+  }
+
+  /** The graph's view of a segment's field infos. */
+  static FieldInfos fieldInfos(FieldInfos infos) {
+    FieldInfo[] views = new FieldInfo[infos.size()];
+    int i = 0;
+    for (FieldInfo info : infos) {
+      views[i++] = fieldInfo(info);
+    }
+    return new FieldInfos(views);
+  }
+
+  /**
+   * The graph's view of a write state. Merges carry the merged field infos, which the HNSW writer
+   * reads back while building the graph; flushes carry none.
+   */
+  static SegmentWriteState writeState(SegmentWriteState state) {
+    if (state.fieldInfos == null) {
+      return state;
+    }
+    return new SegmentWriteState(
+        state.infoStream,
+        state.directory,
+        state.segmentInfo,
+        fieldInfos(state.fieldInfos),
+        state.segUpdates,
+        state.context,
+        state.segmentSuffix);
+  }
+
+  /** The graph's view of a merge: field infos and source readers exposing vector 0. */
+  static MergeState mergeState(MergeState state) {
+    FieldInfos[] fieldInfos = new FieldInfos[state.fieldInfos.length];
+    KnnVectorsReader[] readers = new KnnVectorsReader[state.knnVectorsReaders.length];
+    for (int i = 0; i < fieldInfos.length; i++) {
+      fieldInfos[i] = fieldInfos(state.fieldInfos[i]);
+      readers[i] = graphReader(state.knnVectorsReaders[i], state.fieldInfos[i]);
+    }
+    return new MergeState(
+        state.docMaps,
+        state.segmentInfo,
+        fieldInfos(state.mergeFieldInfos),
+        state.storedFieldsReaders,
+        state.termVectorsReaders,
+        state.normsProducers,
+        state.docValuesProducers,
+        fieldInfos,
+        state.liveDocs,
+        state.fieldsProducers,
+        state.pointsReaders,
+        readers,
+        state.maxDocs,
+        state.infoStream,
+        state.intraMergeTaskExecutor,
+        state.needsIndexSort,
+        state.oneMerge);
+  }
+
+  private static KnnVectorsReader graphReader(KnnVectorsReader source, FieldInfos infos) {
+    if (source == null) {
+      return null;
+    }
+    if (source instanceof MetaEmbedVectorsReader own) {
+      return own.graphReader(); // already holds vector 0 and its graph
+    }
+    return new Reader(source, infos);
+  }
+
+  /**
+   * A source segment written by another format: MetaEmbed fields are read flattened and cut to
+   * their first vector. Used for merging only.
+   */
+  private static final class Reader extends KnnVectorsReader {
+    private final KnnVectorsReader in;
+    private final FieldInfos infos;
+
+    Reader(KnnVectorsReader in, FieldInfos infos) {
+      this.in = in;
+      this.infos = infos;
+    }
+
+    @Override
+    public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+      FloatVectorValues values = in.getFloatVectorValues(field);
+      FieldInfo info = infos.fieldInfo(field);
+      MetaEmbedFieldShape shape = info == null ? null : MetaEmbedFieldShape.of(info);
+      return values == null || shape == null ? values : new Values(values, shape.dimension());
+    }
+
+    @Override
+    public ByteVectorValues getByteVectorValues(String field) throws IOException {
+      return in.getByteVectorValues(field);
+    }
+
+    @Override
+    public void checkIntegrity() throws IOException {
+      in.checkIntegrity();
+    }
+
+    @Override
+    public void search(String field, float[] target, KnnCollector c, AcceptDocs acceptDocs) {
+      throw new UnsupportedOperationException("merge view");
+    }
+
+    @Override
+    public void search(String field, byte[] target, KnnCollector c, AcceptDocs acceptDocs) {
+      throw new UnsupportedOperationException("merge view");
+    }
+
+    @Override
+    public void close() {
+      // the source reader belongs to the merge
+    }
+  }
+
+  /** The first {@code dimension} components of flattened vectors. */
+  private static final class Values extends FloatVectorValues {
+    private final FloatVectorValues in;
+    private final float[] first;
+
+    Values(FloatVectorValues in, int dimension) {
+      this.in = in;
+      this.first = new float[dimension];
+    }
+
+    @Override
+    public float[] vectorValue(int ord) throws IOException {
+      System.arraycopy(in.vectorValue(ord), 0, first, 0, first.length);
+      return first;
+    }
+
+    @Override
+    public int dimension() {
+      return first.length;
+    }
+
+    @Override
+    public int size() {
+      return in.size();
+    }
+
+    @Override
+    public int ordToDoc(int ord) {
+      return in.ordToDoc(ord);
+    }
+
+    @Override
+    public DocIndexIterator iterator() {
+      return in.iterator();
+    }
+
+    @Override
+    public FloatVectorValues copy() throws IOException {
+      return new Values(in.copy(), first.length);
+    }
+  }
+}

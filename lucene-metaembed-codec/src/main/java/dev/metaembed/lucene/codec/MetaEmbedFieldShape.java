@@ -1,0 +1,103 @@
+package dev.metaembed.lucene.codec;
+
+import java.util.Map;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexableFieldType;
+import org.apache.lucene.index.VectorEncoding;
+
+/**
+ * The per-field configuration of a MetaEmbed field: vector dimension, vectors per document and
+ * storage encoding. It travels as {@code FieldInfo} attributes, so one codec serves every field.
+ *
+ * @param dimension components per vector, 1..{@link #MAX_DIMENSION}
+ * @param maxVectors vectors per document at most, 1..{@link #MAX_VECTORS}
+ * @param storage encoding of the prefix store
+ */
+record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage) {
+
+  /** Largest dimension of one vector (MetaEmbed-7B vectors have 3584 components). */
+  static final int MAX_DIMENSION = 4096;
+
+  /** Largest number of vectors per document (MetaEmbed documents carry 64). */
+  static final int MAX_VECTORS = 64;
+
+  static final String DIMENSION_ATTRIBUTE = "metaembed.dimension";
+  static final String MAX_VECTORS_ATTRIBUTE = "metaembed.max_vectors";
+  static final String STORAGE_ATTRIBUTE = "metaembed.storage";
+
+  MetaEmbedFieldShape {
+    checkLimits(dimension, maxVectors);
+  }
+
+  static void checkLimits(int dimension, int maxVectors) {
+    if (dimension < 1 || dimension > MAX_DIMENSION) {
+      throw new IllegalArgumentException(
+          "dimension must be in 1.." + MAX_DIMENSION + ", got " + dimension);
+    }
+    if (maxVectors < 1 || maxVectors > MAX_VECTORS) {
+      throw new IllegalArgumentException(
+          "maxVectors must be in 1.." + MAX_VECTORS + ", got " + maxVectors);
+    }
+  }
+
+  /** Components of the flattened per-document vector that Lucene sees: maxVectors × dimension. */
+  int flatDimension() {
+    return dimension * maxVectors;
+  }
+
+  /** Bytes one stored vector takes in the prefix store. */
+  long bytesPerVector() {
+    return (long) dimension * storage.bytesPerComponent();
+  }
+
+  /** The shape of a field, or null when the field is not a MetaEmbed field. */
+  static MetaEmbedFieldShape of(FieldInfo info) {
+    return parse(info.name, info.attributes(), info.getVectorDimension(), info.getVectorEncoding());
+  }
+
+  /** The shape of a field type, or null when the type is not a MetaEmbed field type. */
+  static MetaEmbedFieldShape of(String field, IndexableFieldType type) {
+    Map<String, String> attributes = type.getAttributes();
+    if (attributes == null) {
+      return null;
+    }
+    return parse(field, attributes, type.vectorDimension(), type.vectorEncoding());
+  }
+
+  private static MetaEmbedFieldShape parse(
+      String field, Map<String, String> attributes, int flatDimension, VectorEncoding encoding) {
+    String dimension = attributes.get(DIMENSION_ATTRIBUTE);
+    if (dimension == null) {
+      return null;
+    }
+    try {
+      MetaEmbedFieldShape shape =
+          new MetaEmbedFieldShape(
+              Integer.parseInt(dimension),
+              Integer.parseInt(attributes.get(MAX_VECTORS_ATTRIBUTE)),
+              storageOf(attributes.get(STORAGE_ATTRIBUTE)));
+      if (shape.flatDimension() != flatDimension || encoding != VectorEncoding.FLOAT32) {
+        throw new IllegalArgumentException(
+            "vector dimension "
+                + flatDimension
+                + " ("
+                + encoding
+                + ") does not match maxVectors × dimension = "
+                + shape.flatDimension()
+                + " (FLOAT32)");
+      }
+      return shape;
+    } catch (IllegalArgumentException e) { // includes NumberFormatException
+      throw new IllegalArgumentException(
+          "field \"" + field + "\" has an invalid MetaEmbed field type: " + e.getMessage(), e);
+    }
+  }
+
+  private static VectorStorage storageOf(String value) {
+    VectorStorage storage = VectorStorage.fromAttribute(value);
+    if (storage == null) {
+      throw new IllegalArgumentException("unknown storage \"" + value + "\"");
+    }
+    return storage;
+  }
+}

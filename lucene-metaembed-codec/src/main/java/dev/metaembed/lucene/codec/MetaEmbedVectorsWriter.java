@@ -1,0 +1,185 @@
+package dev.metaembed.lucene.codec;
+
+import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.DATA_CODEC_NAME;
+import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.DATA_EXTENSION;
+import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.META_CODEC_NAME;
+import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.META_EXTENSION;
+import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.VERSION_CURRENT;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.codecs.KnnFieldVectorsWriter;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.index.DocsWithFieldSet;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.MergeState;
+import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.index.Sorter;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.IORunnable;
+import org.apache.lucene.util.IOUtils;
+
+/**
+ * Writes a segment in {@link MetaEmbedVectorsFormat}: the prefix store ({@code .mvm}, {@code .mvd})
+ * for MetaEmbed fields, and the graph format's files for vector 0 and for plain vector fields.
+ */
+final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
+  private final SegmentWriteState state;
+  private final KnnVectorsWriter graphWriter;
+  private final List<PrefixFieldWriter> fields = new ArrayList<>();
+  private IndexOutput meta;
+  private IndexOutput data;
+  private boolean finished;
+
+  MetaEmbedVectorsWriter(SegmentWriteState state, KnnVectorsFormat graphFormat)
+      throws IOException {
+    this.state = state;
+    boolean success = false;
+    KnnVectorsWriter graph = null;
+    try {
+      meta = createOutput(META_EXTENSION, META_CODEC_NAME);
+      data = createOutput(DATA_EXTENSION, DATA_CODEC_NAME);
+      graph = graphFormat.fieldsWriter(FirstVectorView.writeState(state));
+      success = true;
+    } finally {
+      if (success == false) {
+        IOUtils.closeWhileHandlingException(meta, data, graph);
+      }
+    }
+    this.graphWriter = graph;
+  }
+
+  private IndexOutput createOutput(String extension, String codecName) throws IOException {
+    String name =
+        IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
+    IndexOutput out = state.directory.createOutput(name, state.context);
+    CodecUtil.writeIndexHeader(
+        out, codecName, VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+    return out;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public KnnFieldVectorsWriter<?> addField(FieldInfo fieldInfo) throws IOException {
+    MetaEmbedFieldShape shape = MetaEmbedFieldShape.of(fieldInfo);
+    if (shape == null) {
+      return graphWriter.addField(fieldInfo);
+    }
+    var graphField =
+        (KnnFieldVectorsWriter<float[]>) graphWriter.addField(FirstVectorView.fieldInfo(fieldInfo));
+    PrefixFieldWriter field =
+        new PrefixFieldWriter(
+            fieldInfo, shape, graphField, state.directory, state.segmentInfo.name, state.context);
+    fields.add(field);
+    return field;
+  }
+
+  @Override
+  public void flush(int maxDoc, Sorter.DocMap sortMap) throws IOException {
+    graphWriter.flush(maxDoc, sortMap);
+    for (PrefixFieldWriter field : fields) {
+      field.flush(meta, data, maxDoc, sortMap);
+    }
+  }
+
+  @Override
+  public IORunnable mergeOneField(FieldInfo fieldInfo, MergeState mergeState) throws IOException {
+    MetaEmbedFieldShape shape = MetaEmbedFieldShape.of(fieldInfo);
+    checkSameShape(fieldInfo, shape, mergeState);
+    if (shape == null) {
+      return graphWriter.mergeOneField(fieldInfo, FirstVectorView.mergeState(mergeState));
+    }
+    mergePrefixes(fieldInfo, shape, mergeState);
+    return graphWriter.mergeOneField(
+        FirstVectorView.fieldInfo(fieldInfo), FirstVectorView.mergeState(mergeState));
+  }
+
+  /** Streams the merged documents' vectors straight into {@code .mvd}, in merged doc order. */
+  private void mergePrefixes(FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState mergeState)
+      throws IOException {
+    FloatVectorValues merged =
+        MergedVectorValues.mergeFloatVectorValues(fieldInfo, mergeState);
+    PrefixStoreOutput encoder = new PrefixStoreOutput(shape);
+    DocsWithFieldSet docs = new DocsWithFieldSet();
+    byte[] counts = new byte[0];
+    int docCount = 0;
+    long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+    KnnVectorValues.DocIndexIterator it = merged.iterator();
+    for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+      float[] flat = merged.vectorValue(it.index());
+      int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
+      encoder.writeVectors(data, flat, count, shape.dimension());
+      docs.add(doc);
+      counts = ArrayUtil.grow(counts, docCount + 1);
+      counts[docCount++] = (byte) count;
+    }
+    PrefixStoreOutput.writeField(
+        meta,
+        data,
+        fieldInfo,
+        shape,
+        state.segmentInfo.maxDoc(),
+        vectorsOffset,
+        docs,
+        counts,
+        docCount);
+  }
+
+  private static void checkSameShape(
+      FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState mergeState) {
+    for (var segmentInfos : mergeState.fieldInfos) {
+      FieldInfo source = segmentInfos.fieldInfo(fieldInfo.name);
+      if (source != null
+          && source.hasVectorValues()
+          && Objects.equals(shape, MetaEmbedFieldShape.of(source)) == false) {
+        throw new IllegalArgumentException(
+            "cannot merge field \""
+                + fieldInfo.name
+                + "\": segments disagree on its MetaEmbed shape (shape "
+                + shape
+                + " vs "
+                + MetaEmbedFieldShape.of(source)
+                + ")");
+      }
+    }
+  }
+
+  @Override
+  public void finish() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("already finished");
+    }
+    finished = true;
+    graphWriter.finish();
+    meta.writeInt(-1);
+    CodecUtil.writeFooter(meta);
+    CodecUtil.writeFooter(data);
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    long bytes = graphWriter.ramBytesUsed();
+    for (PrefixFieldWriter field : fields) {
+      bytes += field.ownBytesUsed();
+    }
+    return bytes;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      IOUtils.close(meta, data, graphWriter);
+    } finally {
+      fields.forEach(PrefixFieldWriter::deleteTemp);
+    }
+  }
+}

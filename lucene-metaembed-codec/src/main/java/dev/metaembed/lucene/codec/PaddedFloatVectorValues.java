@@ -1,0 +1,56 @@
+package dev.metaembed.lucene.codec;
+
+import java.io.IOException;
+import org.apache.lucene.index.FloatVectorValues;
+
+/**
+ * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened {@code
+ * maxVectors × dimension} vector per document, padded as {@link PaddedVectors} describes, so that
+ * CheckIndex, merges and generic tools see what the indexing chain was given.
+ */
+final class PaddedFloatVectorValues extends FloatVectorValues {
+  private final PrefixStore store;
+  private final float[] value;
+  private int valueOrd = -1;
+
+  PaddedFloatVectorValues(PrefixStore store) {
+    this.store = store;
+    this.value = new float[store.entry.shape().flatDimension()];
+  }
+
+  @Override
+  public float[] vectorValue(int ord) throws IOException {
+    if (ord != valueOrd) {
+      int count = store.vectorCount(ord);
+      store.read(ord, count, value);
+      PaddedVectors.pad(value, count, store.entry.shape().dimension());
+      valueOrd = ord;
+    }
+    return value;
+  }
+
+  @Override
+  public int dimension() {
+    return value.length;
+  }
+
+  @Override
+  public int size() {
+    return store.size();
+  }
+
+  @Override
+  public int ordToDoc(int ord) {
+    return store.ordToDoc(ord);
+  }
+
+  @Override
+  public DocIndexIterator iterator() {
+    return store.isSparse() ? createSparseIterator() : createDenseIterator();
+  }
+
+  @Override
+  public FloatVectorValues copy() throws IOException {
+    return new PaddedFloatVectorValues(store.copy());
+  }
+}

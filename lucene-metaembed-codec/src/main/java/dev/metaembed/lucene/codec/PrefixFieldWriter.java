@@ -1,0 +1,156 @@
+package dev.metaembed.lucene.codec;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.KnnFieldVectorsWriter;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.index.DocsWithFieldSet;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.Sorter;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.RamUsageEstimator;
+
+/**
+ * Buffers one MetaEmbed field while a segment is being indexed. Vectors stream to a temporary file
+ * as documents arrive; the heap holds one byte per document (its vector count) and the doc-id set,
+ * plus what the graph writer keeps for vector 0. At flush the temporary file is copied into {@code
+ * .mvd}, in sorted order when the index is sorted.
+ */
+final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
+  private static final long SHALLOW_SIZE =
+      RamUsageEstimator.shallowSizeOfInstance(PrefixFieldWriter.class);
+
+  final FieldInfo fieldInfo;
+  final MetaEmbedFieldShape shape;
+  private final KnnFieldVectorsWriter<float[]> graphField;
+  private final Directory directory;
+  private final IndexOutput temp;
+  private final PrefixStoreOutput encoder;
+  private final DocsWithFieldSet docs = new DocsWithFieldSet();
+  private final float[] firstVector;
+  private byte[] counts = new byte[0];
+  private int docCount;
+  private long totalVectors;
+  private int lastDocID = -1;
+  private boolean tempBroken;
+  private boolean tempDeleted;
+
+  PrefixFieldWriter(
+      FieldInfo fieldInfo,
+      MetaEmbedFieldShape shape,
+      KnnFieldVectorsWriter<float[]> graphField,
+      Directory directory,
+      String segmentName,
+      IOContext context)
+      throws IOException {
+    this.fieldInfo = fieldInfo;
+    this.shape = shape;
+    this.graphField = graphField;
+    this.directory = directory;
+    this.encoder = new PrefixStoreOutput(shape);
+    this.firstVector = new float[shape.dimension()];
+    this.temp = directory.createTempOutput(segmentName, "metaembed_" + fieldInfo.number, context);
+  }
+
+  @Override
+  public void addValue(int docID, float[] flat) throws IOException {
+    if (docID == lastDocID) {
+      throw new IllegalArgumentException(
+          "field \"" + fieldInfo.name + "\" appears more than once in this document");
+    }
+    int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
+    try {
+      encoder.writeVectors(temp, flat, count, shape.dimension());
+    } catch (Throwable t) {
+      tempBroken = true; // offsets after a partial write would be wrong: fail the flush
+      throw t;
+    }
+    System.arraycopy(flat, 0, firstVector, 0, firstVector.length);
+    graphField.addValue(docID, firstVector);
+    docs.add(docID);
+    counts = ArrayUtil.grow(counts, docCount + 1);
+    counts[docCount++] = (byte) count;
+    totalVectors += count;
+    lastDocID = docID;
+  }
+
+  @Override
+  public float[] copyValue(float[] vectorValue) {
+    return vectorValue.clone();
+  }
+
+  /** Copies the buffered vectors into {@code data} and writes the field's metadata entry. */
+  void flush(IndexOutput meta, IndexOutput data, int maxDoc, Sorter.DocMap sortMap)
+      throws IOException {
+    if (tempBroken) {
+      throw new IOException(
+          "field \"" + fieldInfo.name + "\": an earlier write to " + temp.getName() + " failed");
+    }
+    temp.close();
+    long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+    try (IndexInput in = directory.openInput(temp.getName(), IOContext.READONCE)) {
+      if (sortMap == null) {
+        data.copyBytes(in, totalVectors * shape.bytesPerVector());
+        PrefixStoreOutput.writeField(
+            meta, data, fieldInfo, shape, maxDoc, vectorsOffset, docs, counts, docCount);
+      } else {
+        writeSorted(in, meta, data, maxDoc, vectorsOffset, sortMap);
+      }
+    }
+    deleteTemp();
+  }
+
+  private void writeSorted(
+      IndexInput in,
+      IndexOutput meta,
+      IndexOutput data,
+      int maxDoc,
+      long vectorsOffset,
+      Sorter.DocMap sortMap)
+      throws IOException {
+    int[] newToOld = new int[docCount];
+    DocsWithFieldSet sortedDocs = new DocsWithFieldSet();
+    KnnVectorsWriter.mapOldOrdToNewOrd(docs, sortMap, null, newToOld, sortedDocs);
+    long[] starts = new long[docCount + 1];
+    for (int ord = 0; ord < docCount; ord++) {
+      starts[ord + 1] = starts[ord] + counts[ord];
+    }
+    byte[] sortedCounts = new byte[docCount];
+    long bytesPerVector = shape.bytesPerVector();
+    for (int ord = 0; ord < docCount; ord++) {
+      int old = newToOld[ord];
+      in.seek(starts[old] * bytesPerVector);
+      data.copyBytes(in, counts[old] * bytesPerVector);
+      sortedCounts[ord] = counts[old];
+    }
+    PrefixStoreOutput.writeField(
+        meta, data, fieldInfo, shape, maxDoc, vectorsOffset, sortedDocs, sortedCounts, docCount);
+  }
+
+  /** Closes and removes the temporary file; safe to call more than once and after failures. */
+  void deleteTemp() {
+    if (tempDeleted == false) {
+      tempDeleted = true;
+      IOUtils.closeWhileHandlingException(temp);
+      IOUtils.deleteFilesIgnoringExceptions(directory, temp.getName());
+    }
+  }
+
+  /** Heap used by this field's own buffers, not counting the graph writer's. */
+  long ownBytesUsed() {
+    return SHALLOW_SIZE
+        + docs.ramBytesUsed()
+        + RamUsageEstimator.sizeOf(counts)
+        + RamUsageEstimator.sizeOf(firstVector)
+        + shape.bytesPerVector() * shape.maxVectors(); // the encoder's buffer
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    return ownBytesUsed() + graphField.ramBytesUsed();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.metaembed.lucene.codec;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.lucene90.IndexedDISI;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.LongValues;
+import org.apache.lucene.util.packed.DirectMonotonicReader;
+
+/**
+ * Random access, by ord, to one field's vectors in {@code .mvd}. Reads only the vectors asked for:
+ * the first {@code r} vectors of a document are one contiguous read. Not thread-safe: each reader
+ * thread uses its own instance ({@link #copy()}).
+ */
+final class PrefixStore {
+  final PrefixFieldEntry entry;
+  private final IndexInput data;
+  private final IndexInput vectors;
+  private final LongValues starts;
+  private final LongValues ordToDoc;
+
+  PrefixStore(PrefixFieldEntry entry, IndexInput data) throws IOException {
+    this.entry = entry;
+    this.data = data;
+    this.vectors = data.slice("metaembed-vectors", entry.vectorsOffset(), entry.vectorsLength());
+    this.starts =
+        DirectMonotonicReader.getInstance(
+            entry.startsMeta(), data.randomAccessSlice(entry.startsOffset(), entry.startsLength()));
+    this.ordToDoc = isSparse() ? entry.docs().getDirectMonotonicReader(data) : null;
+  }
+
+  PrefixStore copy() throws IOException {
+    return new PrefixStore(entry, data);
+  }
+
+  /** Documents with the field. */
+  int size() {
+    return entry.docCount();
+  }
+
+  /** True when some, but not all, documents of the segment have the field. */
+  boolean isSparse() {
+    return entry.docs().isDense() == false && entry.docs().isEmpty() == false;
+  }
+
+  /** A fresh iterator over the documents with the field when sparse; {@link #index()} is the ord. */
+  IndexedDISI sparseDocs() throws IOException {
+    return entry.docs().getIndexedDISI(data);
+  }
+
+  int ordToDoc(int ord) {
+    return ordToDoc == null ? ord : (int) ordToDoc.get(ord);
+  }
+
+  /** Number of vectors stored for {@code ord}. */
+  int vectorCount(int ord) {
+    return (int) (starts.get(ord + 1) - starts.get(ord));
+  }
+
+  /** Reads the first {@code count} vectors of {@code ord} into {@code dest}, flattened. */
+  void read(int ord, int count, float[] dest) throws IOException {
+    vectors.seek(starts.get(ord) * entry.shape().bytesPerVector());
+    vectors.readFloats(dest, 0, count * entry.shape().dimension());
+  }
+}
