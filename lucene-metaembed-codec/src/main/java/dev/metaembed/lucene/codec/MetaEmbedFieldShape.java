@@ -40,9 +40,21 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
     }
   }
 
-  /** Components of the flattened per-document vector that Lucene sees: maxVectors × dimension. */
+  /**
+   * Length of the flattened per-document vector that Lucene sees: {@code 64 × dimension +
+   * (maxVectors − 1)}. Room for {@value #MAX_VECTORS} vectors plus a tail that encodes maxVectors,
+   * so that the length alone determines (dimension, maxVectors): Lucene compares the vector
+   * dimension of a field across documents and segments (not its attributes), and so rejects a
+   * document whose MetaEmbed shape differs from the field's, even when maxVectors × dimension is
+   * the same.
+   */
   int flatDimension() {
-    return dimension * maxVectors;
+    return MAX_VECTORS * dimension + maxVectors - 1;
+  }
+
+  /** Components of the slots that can hold this field's vectors: maxVectors × dimension. */
+  int vectorComponents() {
+    return maxVectors * dimension;
   }
 
   /** Bytes one stored vector takes in the prefix store. */
@@ -78,11 +90,11 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
               storageOf(attributes.get(STORAGE_ATTRIBUTE)));
       if (shape.flatDimension() != flatDimension || encoding != VectorEncoding.FLOAT32) {
         throw new IllegalArgumentException(
-            "vector dimension "
+            "flattened vector dimension "
                 + flatDimension
                 + " ("
                 + encoding
-                + ") does not match maxVectors × dimension = "
+                + ") does not match the one of its shape, "
                 + shape.flatDimension()
                 + " (FLOAT32)");
       }

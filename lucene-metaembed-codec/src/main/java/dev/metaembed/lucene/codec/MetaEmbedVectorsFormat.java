@@ -65,22 +65,27 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>Footer: {@code CodecUtil.writeFooter}.
  * </ul>
  *
- * <h2>How a document's vector count is recovered</h2>
+ * <h2>How documents pass through Lucene</h2>
  *
- * <p>Lucene hands the format one flattened {@code float[maxVectors × dimension]} per document; a
- * document with fewer vectors is padded with slots of {@code -0.0f}, a value real vectors never
- * hold (see {@link PaddedVectors}). The writer stores only the real vectors, so a short document
- * costs only its own vectors on disk. Reading the field through {@code
- * LeafReader.getFloatVectorValues} returns the same padded form; {@link MetaEmbedVectorValues}
+ * <p>Lucene's indexing chain hands a format one flat {@code float[]} per document and compares only
+ * its length (the field's vector dimension) across documents and segments. A MetaEmbed field's
+ * flat length is {@code 64 × dimension + (maxVectors − 1)}: room for 64 vectors plus a tail that
+ * makes the length determine the shape, so Lucene itself rejects a document whose (dimension,
+ * maxVectors) differs from the field's, even when {@code maxVectors × dimension} is the same. The
+ * document's vectors come first; the rest is {@code -0.0f}, a value real vectors never hold (see
+ * {@link PaddedVectors}), so the writer recovers the true vector count and stores only the real
+ * vectors: a short document costs only its own vectors on disk. Reading the field through {@code
+ * LeafReader.getFloatVectorValues} returns the same flat form; {@link MetaEmbedVectorValues}
  * returns the vectors themselves.
  *
  * <h2>Limits</h2>
  *
- * <p>A MetaEmbed field has at most {@value MetaEmbedFieldShape#MAX_VECTORS} vectors per document
- * of at most {@value MetaEmbedFieldShape#MAX_DIMENSION} components each (enforced by {@link
+ * <p>A MetaEmbed field has at most 64 vectors per document
+ * of at most 4096 components each (enforced by {@link
  * MetaEmbedField#createFieldType}). Lucene asks a format for its dimension limit by field name
  * alone, before it knows the field's type, so {@link #getMaxDimensions} answers with the largest
- * flattened length, {@value #MAX_FLAT_DIMENSIONS}, for every field.
+ * flat length, {@value #MAX_FLAT_DIMENSIONS}, for every field: under {@link MetaEmbedCodec} a plain
+ * vector field may be that long too, where Lucene's default codec stops at 1024.
  *
  * <h2>Versions</h2>
  *
@@ -103,9 +108,11 @@ public final class MetaEmbedVectorsFormat extends KnnVectorsFormat {
   /** Block shift of the {@code DirectMonotonicWriter} sequences in {@code .mvd}. */
   static final int DIRECT_MONOTONIC_BLOCK_SHIFT = 16;
 
-  /** The largest flattened vector a field may have: 64 vectors × 4096 components. */
+  /** The longest flattened vector a field may have: 64 × 4096 + 63 components. */
   public static final int MAX_FLAT_DIMENSIONS =
-      MetaEmbedFieldShape.MAX_VECTORS * MetaEmbedFieldShape.MAX_DIMENSION;
+      MetaEmbedFieldShape.MAX_VECTORS * MetaEmbedFieldShape.MAX_DIMENSION
+          + MetaEmbedFieldShape.MAX_VECTORS
+          - 1;
 
   private final int maxConn;
   private final int beamWidth;

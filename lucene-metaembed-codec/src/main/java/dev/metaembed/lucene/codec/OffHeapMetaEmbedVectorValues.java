@@ -15,7 +15,7 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   OffHeapMetaEmbedVectorValues(PrefixStore store) throws IOException {
     this.store = store;
     this.sparseDocs = store.isSparse() ? store.sparseDocs() : null;
-    this.buffer = new float[store.entry.shape().flatDimension()];
+    this.buffer = new float[store.entry.shape().vectorComponents()];
   }
 
   @Override

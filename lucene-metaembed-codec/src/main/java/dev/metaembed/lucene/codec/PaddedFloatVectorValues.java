@@ -4,8 +4,8 @@ import java.io.IOException;
 import org.apache.lucene.index.FloatVectorValues;
 
 /**
- * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened {@code
- * maxVectors × dimension} vector per document, padded as {@link PaddedVectors} describes, so that
+ * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened vector per
+ * document ({@link MetaEmbedFieldShape#flatDimension()} components), padded as {@link PaddedVectors} describes, so that
  * CheckIndex, merges and generic tools see what the indexing chain was given.
  */
 final class PaddedFloatVectorValues extends FloatVectorValues {

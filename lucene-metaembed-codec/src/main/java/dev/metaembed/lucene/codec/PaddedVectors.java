@@ -5,14 +5,13 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * The flattened form in which a document's vectors pass through Lucene's indexing chain: one
- * {@code float[maxVectors × dimension]} holding the document's vectors in order, followed by
- * <em>padding slots</em> up to maxVectors.
+ * {@code float[64 × dimension + maxVectors − 1]} (see {@link MetaEmbedFieldShape#flatDimension()})
+ * holding the document's vectors in order, then padding to the end.
  *
- * <p>A padding slot is a run of {@code dimension} negative zeros ({@code -0.0f}, raw bits {@code
- * 0x80000000}). Real vectors never contain a negative zero: {@link #flatten} stores every {@code
- * -0.0f} component as {@code +0.0f}, which no similarity function can tell apart. So the first
- * component of a slot alone says whether it is padding, and a document's true vector count is
- * recovered exactly.
+ * <p>Padding is negative zero ({@code -0.0f}, raw bits {@code 0x80000000}). Real vectors never
+ * contain a negative zero: {@link #flatten} stores every {@code -0.0f} component as {@code +0.0f},
+ * which no similarity function can tell apart. So the first component of a vector slot alone says
+ * whether it is padding, and a document's true vector count is recovered exactly.
  */
 final class PaddedVectors {
   private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0.0f);
@@ -50,7 +49,7 @@ final class PaddedVectors {
         flat[i * dim + c] = vectors[i][c] == 0f ? 0f : vectors[i][c];
       }
     }
-    Arrays.fill(flat, vectors.length * dim, flat.length, -0.0f);
+    pad(flat, vectors.length, dim);
     return flat;
   }
 
@@ -81,8 +80,7 @@ final class PaddedVectors {
    * The number of real vectors in a flattened document: the slots before the first padding slot.
    *
    * @throws IllegalArgumentException when the array does not have the layout {@link #flatten}
-   *     produces for this shape (for example because it was built for another shape with the same
-   *     flattened length)
+   *     produces for this shape (for example a plain vector given a MetaEmbed field type)
    */
   static int vectorCount(String field, float[] flat, MetaEmbedFieldShape shape) {
     int dim = shape.dimension();
@@ -99,7 +97,7 @@ final class PaddedVectors {
                 + dim
                 + ", maxVectors "
                 + shape.maxVectors()
-                + "); was it built with another MetaEmbed field type?");
+                + "); only a MetaEmbedField can fill a MetaEmbed field");
       }
     }
     if (count == 0) {
@@ -108,7 +106,7 @@ final class PaddedVectors {
     return count;
   }
 
-  /** Fills slots {@code count..maxVectors-1} of {@code flat} with padding. */
+  /** Fills {@code flat} with padding after its first {@code count} vectors. */
   static void pad(float[] flat, int count, int dim) {
     Arrays.fill(flat, count * dim, flat.length, -0.0f);
   }
