@@ -63,7 +63,7 @@ public class TestMetaEmbedCorruption extends LuceneTestCase {
     Directory dir = newDirectory();
     IndexWriterConfig iwc = newIndexWriterConfig().setCodec(new MetaEmbedCodec());
     iwc.setUseCompoundFile(false);
-    iwc.getMergePolicy().setNoCFSRatio(0);
+    iwc.setMergePolicy(newLogMergePolicy(false)); // no compound files: corrupt our own files
     var type = MetaEmbedField.createFieldType(8, 4, VectorSimilarityFunction.EUCLIDEAN);
     try (IndexWriter writer = new IndexWriter(dir, iwc)) {
       int docs = atLeast(30);

@@ -64,7 +64,7 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
         iwc.setIndexSort(new Sort(new SortField("sort", SortField.Type.LONG, random().nextBoolean())));
       }
       try (IndexWriter writer = new IndexWriter(dir, iwc)) {
-        int ops = atLeast(300);
+        int ops = atLeast(1500);
         for (int op = 0; op < ops; op++) {
           applyRandomOperation(writer, op);
           if (random().nextInt(100) == 0) {
