@@ -47,10 +47,10 @@ public abstract class MetaEmbedVectorValues {
     MetaEmbedVectorsReader own = ownReader(reader, field);
     if (own != null) {
       PrefixStore store = own.prefixStore(field);
-      return store == null ? null : new OffHeapMetaEmbedVectorValues(store);
+      return store == null || store.size() == 0 ? null : new OffHeapMetaEmbedVectorValues(store);
     }
     FloatVectorValues flat = reader.getFloatVectorValues(field);
-    return flat == null
+    return flat == null || flat.size() == 0
         ? null
         : new PaddedMetaEmbedVectorValues(field, flat, shape, info.getVectorSimilarityFunction());
   }

@@ -48,11 +48,11 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <ul>
  *   <li>Header: {@code CodecUtil.writeIndexHeader}, codec {@value #META_CODEC_NAME}.
- *   <li>Per MetaEmbed field with vectors in the segment:
+ *   <li>Per MetaEmbed field of the segment (DocCount may be 0):
  *       <ul>
  *         <li>FieldNumber: int32
  *         <li>Storage: byte, {@link VectorStorage#code()}
- *         <li>Similarity: int32, ordinal of the field's {@code VectorSimilarityFunction}
+ *         <li>Similarity: int32; 0 EUCLIDEAN, 1 DOT_PRODUCT, 2 COSINE, 3 MAXIMUM_INNER_PRODUCT
  *         <li>Dimension: vint; MaxVectors: vint (both equal to the field's attributes)
  *         <li>VectorsOffset, VectorsLength: vlong, the field's vector bytes in {@code .mvd}
  *         <li>DocCount: int32, documents with the field; TotalVectors: vlong
@@ -80,9 +80,8 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <h2>Limits</h2>
  *
- * <p>A MetaEmbed field has at most 64 vectors per document
- * of at most 4096 components each (enforced by {@link
- * MetaEmbedField#createFieldType}). Lucene asks a format for its dimension limit by field name
+ * <p>A MetaEmbed field has at most 64 vectors per document of at most 4096 components each
+ * (enforced by {@link MetaEmbedField#createFieldType}). Lucene asks a format for its dimension limit by field name
  * alone, before it knows the field's type, so {@link #getMaxDimensions} answers with the largest
  * flat length, {@value #MAX_FLAT_DIMENSIONS}, for every field: under {@link MetaEmbedCodec} a plain
  * vector field may be that long too, where Lucene's default codec stops at 1024.

@@ -125,6 +125,16 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
         var leaf = reader.leaves().get(0).reader();
         expectMessage("plain vector field, not a MetaEmbed field", () -> MetaEmbedVectorValues.get(leaf, "plain"));
+        Document metaEmbed = doc("ok", field(DOT, GOOD));
+        writer.addDocument(metaEmbed);
+        try (DirectoryReader reopened = DirectoryReader.openIfChanged(reader)) {
+          var segment = reopened.leaves().get(reopened.leaves().size() - 1).reader();
+          var accept = org.apache.lucene.search.AcceptDocs.fromLiveDocs(null, segment.maxDoc());
+          expectMessage(
+              "field \"page\": a query vector needs 4 components, got 5",
+              () -> segment.searchNearestVectors("page", new float[5], 1, accept, 10));
+          assertEquals(1, segment.searchNearestVectors("page", GOOD, 1, accept, 10).scoreDocs.length);
+        }
         assertNull(MetaEmbedVectorValues.get(leaf, "missing"));
       }
     }

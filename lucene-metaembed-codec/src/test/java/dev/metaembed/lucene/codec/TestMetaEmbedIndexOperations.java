@@ -10,6 +10,7 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -32,6 +33,11 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
       fill(ours, new MetaEmbedCodec(), 0);
       // a MetaEmbed field written by Lucene's default codec: merged in through its flat vectors
       fill(foreign, new Lucene104Codec(), 1000);
+      try (DirectoryReader foreignReader = DirectoryReader.open(foreign)) {
+        for (var ctx : foreignReader.leaves()) { // read through the flat vectors of another format
+          assertSameVectors(ctx.reader());
+        }
+      }
       try (IndexWriter writer =
           new IndexWriter(target, newIndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
         writer.addIndexes(ours);
@@ -47,6 +53,7 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
         assertEquals(expected.size(), reader.numDocs());
         LeafReader leaf = getOnlyLeafReader(reader);
         assertSameVectors(leaf);
+        assertSameVectors(new WrappedLeafReader(leaf)); // a wrapper hides the codec reader
         assertOffHeapSizes(leaf);
       }
       TestUtil.checkIndex(target);
@@ -78,6 +85,22 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
       for (int i = 0; i < want.length; i++) {
         assertArrayEquals("id " + id + " vector " + i, want[i], got[i], 0f);
       }
+    }
+  }
+
+  private static final class WrappedLeafReader extends FilterLeafReader {
+    WrappedLeafReader(LeafReader in) {
+      super(in);
+    }
+
+    @Override
+    public CacheHelper getCoreCacheHelper() {
+      return in.getCoreCacheHelper();
+    }
+
+    @Override
+    public CacheHelper getReaderCacheHelper() {
+      return in.getReaderCacheHelper();
     }
   }
 
