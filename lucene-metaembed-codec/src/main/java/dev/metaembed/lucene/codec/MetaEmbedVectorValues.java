@@ -84,6 +84,15 @@ public abstract class MetaEmbedVectorValues {
    */
   public abstract float[][] vectors(int count) throws IOException;
 
+  /**
+   * Reads the first {@code min(count, vectorCount())} vectors of the current document into {@code
+   * dest}, one vector per array, without allocating; only those vectors are read.
+   *
+   * @param dest at least that many arrays of {@link #dimension()} components
+   * @return the number of vectors read
+   */
+  public abstract int readVectors(int count, float[][] dest) throws IOException;
+
   /** Components per vector. */
   public abstract int dimension();
 

@@ -48,6 +48,14 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
     return split(buffer, n, dimension());
   }
 
+  @Override
+  public int readVectors(int count, float[][] dest) throws IOException {
+    checkPositioned();
+    int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
+    store.read(ord, n, dest);
+    return n;
+  }
+
   private void checkPositioned() {
     if (ord < 0) {
       throw new IllegalStateException("not positioned on a document with vectors");

@@ -60,6 +60,17 @@ final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
     return split(current, Math.min(Math.max(n, 0), count), shape.dimension());
   }
 
+  @Override
+  public int readVectors(int n, float[][] dest) {
+    checkPositioned();
+    int read = Math.min(Math.max(n, 0), count);
+    int dim = shape.dimension();
+    for (int i = 0; i < read; i++) {
+      System.arraycopy(current, i * dim, dest[i], 0, dim);
+    }
+    return read;
+  }
+
   private void checkPositioned() {
     if (current == null) {
       throw new IllegalStateException("not positioned on a document with vectors");

@@ -56,6 +56,14 @@ final class PrefixStore {
     return (int) (starts.get(ord + 1) - starts.get(ord));
   }
 
+  /** Reads the first {@code count} vectors of {@code ord}, one per array of {@code dest}. */
+  void read(int ord, int count, float[][] dest) throws IOException {
+    vectors.seek(starts.get(ord) * entry.shape().bytesPerVector());
+    for (int i = 0; i < count; i++) {
+      vectors.readFloats(dest[i], 0, entry.shape().dimension());
+    }
+  }
+
   /** Reads the first {@code count} vectors of {@code ord} into {@code dest}, flattened. */
   void read(int ord, int count, float[] dest) throws IOException {
     vectors.seek(starts.get(ord) * entry.shape().bytesPerVector());

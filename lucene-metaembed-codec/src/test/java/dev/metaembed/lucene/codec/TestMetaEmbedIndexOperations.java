@@ -85,6 +85,9 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
       for (int i = 0; i < want.length; i++) {
         assertArrayEquals("id " + id + " vector " + i, want[i], got[i], 0f);
       }
+      float[][] scratch = new float[values.maxVectors()][DIM];
+      assertEquals(want.length, values.readVectors(Integer.MAX_VALUE, scratch));
+      assertArrayEquals(want[want.length - 1], scratch[want.length - 1], 0f);
     }
   }
 

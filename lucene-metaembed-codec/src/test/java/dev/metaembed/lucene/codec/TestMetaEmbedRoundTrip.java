@@ -175,6 +175,11 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
       for (int i = 0; i < head.length; i++) {
         assertArrayEquals(all[i], head[i], 0f);
       }
+      float[][] scratch = new float[values.maxVectors()][values.dimension()];
+      assertEquals(head.length, values.readVectors(prefix, scratch));
+      for (int i = 0; i < head.length; i++) {
+        assertArrayEquals(head[i], scratch[i], 0f);
+      }
       assertPadded(all, flat.vectorValue(flatDocs.index()), values.dimension());
       assertNull("doc id seen twice", seen.put((int) ids.longValue(), all));
     }

@@ -1,0 +1,213 @@
+package dev.metaembed.lucene.search;
+
+import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.QueryTimeout;
+import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.HitQueue;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.ArrayUtil;
+
+/**
+ * One segment's part of a {@link LateInteractionQuery}: candidates from the graph over vector 0
+ * (or every accepted document), then budgeted MaxSim over them, keeping the segment's top k.
+ * Follows {@code KnnFloatVectorQuery}: approximate search with the filter and deletions as accept
+ * docs, exact scoring when the filter leaves fewer documents than the graph would visit.
+ */
+final class SegmentSearch {
+  private static final TopDocs NO_HITS =
+      new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+  /** Documents scored between two looks at the timeout. */
+  private static final int TIMEOUT_CHECK_INTERVAL = 256;
+
+  private final LateInteractionQuery query;
+  private final LeafReaderContext context;
+  private final QueryTimeout timeout;
+  private final MetaEmbedVectorValues values;
+  private final float[][] docVectors;
+  private boolean timedOut;
+
+  private SegmentSearch(
+      LateInteractionQuery query,
+      LeafReaderContext context,
+      QueryTimeout timeout,
+      MetaEmbedVectorValues values) {
+    this.query = query;
+    this.context = context;
+    this.timeout = timeout;
+    this.values = values;
+    int documentVectors = Math.min(query.documentBudget(), values.maxVectors());
+    this.docVectors = new float[documentVectors][values.dimension()];
+  }
+
+  /**
+   * The segment's top k, with global doc ids. Total hits count the documents scored; the relation
+   * is {@code GREATER_THAN_OR_EQUAL_TO} when the timeout cut the search short.
+   */
+  static TopDocs run(
+      LateInteractionQuery query, LeafReaderContext context, Weight filter, QueryTimeout timeout)
+      throws IOException {
+    MetaEmbedVectorValues values =
+        QueryVectors.open(context.reader(), query.getField(), query.dimension());
+    if (values == null) {
+      return NO_HITS;
+    }
+    TopDocs hits = new SegmentSearch(query, context, timeout, values).search(filter);
+    for (ScoreDoc hit : hits.scoreDocs) {
+      hit.doc += context.docBase;
+    }
+    return hits;
+  }
+
+  private TopDocs search(Weight filter) throws IOException {
+    AcceptDocs accept = acceptDocs(filter);
+    if (query.isExact() || (filter != null && accept.cost() <= query.candidates())) {
+      return scoreAll(accept.iterator());
+    }
+    int visitedLimit = filter == null ? Integer.MAX_VALUE : accept.cost() + 1;
+    int[] candidates = graphCandidates(accept, visitedLimit);
+    // the graph visited more nodes than the filter accepts: scoring those is cheaper
+    return candidates == null ? scoreAll(accept.iterator()) : score(candidates);
+  }
+
+  private AcceptDocs acceptDocs(Weight filter) {
+    LeafReader reader = context.reader();
+    if (filter == null) {
+      return AcceptDocs.fromLiveDocs(reader.getLiveDocs(), reader.maxDoc());
+    }
+    return AcceptDocs.fromIteratorSupplier(
+        () -> {
+          Scorer scorer = filter.scorer(context);
+          return scorer == null ? DocIdSetIterator.empty() : scorer.iterator();
+        },
+        reader.getLiveDocs(),
+        reader.maxDoc());
+  }
+
+  /**
+   * The union of the graph's nearest documents to each probed query vector, sorted; null when a
+   * graph search stopped at {@code visitedLimit}.
+   */
+  private int[] graphCandidates(AcceptDocs accept, int visitedLimit) throws IOException {
+    float[][] queryVectors = query.queryVectors();
+    int[] docs = new int[0];
+    int size = 0;
+    for (int probe = 0; probe < query.probes(); probe++) {
+      KnnCollector collector = new TimeoutAwareCollector(new TopKnnCollector(query.candidates(), visitedLimit));
+      context.reader().searchNearestVectors(query.getField(), queryVectors[probe], collector, accept);
+      TopDocs found = collector.topDocs();
+      if (found.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO && timedOut == false) {
+        return null;
+      }
+      docs = ArrayUtil.grow(docs, size + found.scoreDocs.length);
+      for (ScoreDoc hit : found.scoreDocs) {
+        docs[size++] = hit.doc;
+      }
+      if (timedOut) {
+        break;
+      }
+    }
+    Arrays.sort(docs, 0, size);
+    int unique = 0;
+    for (int i = 0; i < size; i++) {
+      if (unique == 0 || docs[unique - 1] != docs[i]) {
+        docs[unique++] = docs[i];
+      }
+    }
+    return Arrays.copyOf(docs, unique);
+  }
+
+  private TopDocs score(int[] candidates) throws IOException {
+    TopHits top = new TopHits(query.getK());
+    for (int i = 0; i < candidates.length && checkTimeout(i) == false; i++) {
+      scoreInto(top, candidates[i]);
+    }
+    return top.topDocs(timedOut);
+  }
+
+  private TopDocs scoreAll(DocIdSetIterator accepted) throws IOException {
+    TopHits top = new TopHits(query.getK());
+    int i = 0;
+    for (int doc = accepted.nextDoc();
+        doc != DocIdSetIterator.NO_MORE_DOCS && checkTimeout(i++) == false;
+        doc = accepted.nextDoc()) {
+      scoreInto(top, doc);
+    }
+    return top.topDocs(timedOut);
+  }
+
+  private void scoreInto(TopHits top, int doc) throws IOException {
+    if (values.advanceExact(doc)) {
+      int count = values.readVectors(docVectors.length, docVectors);
+      top.offer(
+          doc,
+          MaxSim.score(
+              query.queryVectors(), query.queryBudget(), docVectors, count, values.similarityFunction()));
+    }
+  }
+
+  private boolean checkTimeout(int scored) {
+    if (timeout != null && scored % TIMEOUT_CHECK_INTERVAL == 0 && timeout.shouldExit()) {
+      timedOut = true;
+    }
+    return timedOut;
+  }
+
+  /** Stops the graph search when the searcher's timeout expires, and remembers that it did. */
+  private final class TimeoutAwareCollector extends KnnCollector.Decorator {
+    TimeoutAwareCollector(KnnCollector collector) {
+      super(collector);
+    }
+
+    @Override
+    public boolean earlyTerminated() {
+      if (timeout != null && timeout.shouldExit()) {
+        timedOut = true;
+      }
+      return timedOut || super.earlyTerminated();
+    }
+  }
+
+  /** The k best (doc, score) pairs seen, without allocating per document. */
+  private static final class TopHits {
+    private final HitQueue queue;
+    private ScoreDoc weakest;
+    private int offered;
+
+    TopHits(int k) {
+      queue = new HitQueue(k, true); // pre-filled with -∞ sentinels
+      weakest = queue.top();
+    }
+
+    void offer(int doc, float score) {
+      offered++;
+      if (score > weakest.score) {
+        weakest.doc = doc;
+        weakest.score = score;
+        weakest = queue.updateTop();
+      }
+    }
+
+    TopDocs topDocs(boolean partial) {
+      while (queue.size() > 0 && queue.top().score == Float.NEGATIVE_INFINITY) {
+        queue.pop();
+      }
+      ScoreDoc[] hits = new ScoreDoc[queue.size()];
+      for (int i = hits.length - 1; i >= 0; i--) {
+        hits[i] = queue.pop();
+      }
+      var relation = partial ? TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO : TotalHits.Relation.EQUAL_TO;
+      return new TopDocs(new TotalHits(offered, relation), hits);
+    }
+  }
+}
