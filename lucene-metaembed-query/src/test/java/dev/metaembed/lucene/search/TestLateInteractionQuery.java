@@ -96,6 +96,10 @@ public class TestLateInteractionQuery extends LuceneTestCase {
       }
       assertEquals(hit.score, sum, 1e-6f);
     }
+    Query boosted = new org.apache.lucene.search.BoostQuery(q, 2f);
+    ScoreDoc top = searcher.search(boosted, 1).scoreDocs[0];
+    assertEquals(2 * hits.scoreDocs[0].score, top.score, 1e-6f);
+    assertEquals(top.score, searcher.explain(boosted, top.doc).getValue().floatValue(), 0f);
     int missing = hits.scoreDocs[0].doc == 0 ? 1 : 0;
     boolean isHit = false;
     for (ScoreDoc hit : hits.scoreDocs) {
