@@ -1,0 +1,95 @@
+package dev.metaembed.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bundled default model in pooled mode. */
+class DefaultModelTest {
+  private static MetaEmbedEncoder encoder;
+  private static List<String> documents;
+
+  @BeforeAll
+  static void load() throws IOException {
+    encoder = MetaEmbedEncoder.loadDefault();
+    documents = SampleData.manpages().corpus().values().stream().limit(24).toList();
+  }
+
+  @AfterAll
+  static void close() {
+    encoder.close();
+  }
+
+  @Test
+  void unpacksIntoTheCacheOnceAndDescribesItself() throws IOException {
+    Path dir = DefaultModel.directory();
+    assertTrue(Files.isRegularFile(dir.resolve("model.onnx")));
+    assertEquals(dir, DefaultModel.directory());
+    assertEquals(384, encoder.dimension());
+    assertEquals(16, encoder.queryVectors());
+    assertEquals(64, encoder.documentVectors());
+  }
+
+  @Test
+  void vectorZeroIsTheMeanPooledSentenceEmbedding() throws Exception {
+    try (IndependentMeanPooling reference = new IndependentMeanPooling(DefaultModel.directory())) {
+      for (String text : List.of("list directory contents", documents.get(0), documents.get(1))) {
+        float[] expected = reference.embed(text);
+        assertTrue(Vectors.cosine(expected, encoder.encodeDocument(text)[0]) > 0.9999, text);
+        assertTrue(Vectors.cosine(expected, encoder.encodeQuery(text)[0]) > 0.9999, text);
+      }
+    }
+  }
+
+  @Test
+  void vectorsAreUnitLengthAndCountedTruly() throws Exception {
+    try (IndependentMeanPooling reference = new IndependentMeanPooling(DefaultModel.directory())) {
+      for (String text : List.of("copy files", "list directory contents", documents.get(2))) {
+        float[][] query = encoder.encodeQuery(text);
+        int contentTokens = Math.min(reference.tokens(text), 256) - 2; // without [CLS] and [SEP]
+        assertEquals(Math.min(16, 1 + contentTokens), query.length, text);
+        for (float[] v : query) {
+          double norm = 0;
+          for (float x : v) {
+            norm += x * x;
+          }
+          assertEquals(1.0, norm, 1e-5);
+        }
+      }
+    }
+    assertEquals(64, encoder.encodeDocument(documents.get(3)).length);
+  }
+
+  /** fp32 with masked padding: batching changes results only at float rounding level. */
+  @Test
+  void batchesEqualSingleEncodings() throws IOException {
+    List<float[][]> batched = encoder.encodeDocuments(documents);
+    for (int i = 0; i < documents.size(); i++) {
+      float[][] single = encoder.encodeDocument(documents.get(i));
+      assertEquals(single.length, batched.get(i).length);
+      for (int v = 0; v < single.length; v++) {
+        assertArrayEquals(single[v], batched.get(i)[v], 1e-5f, "doc " + i + " vector " + v);
+      }
+    }
+  }
+
+  @Test
+  void sameTextSameVectors() throws IOException {
+    assertArrayEquals(encoder.encodeDocument(documents.get(4)), encoder.encodeDocument(documents.get(4)));
+    assertArrayEquals(encoder.encodeQuery("copy files"), encoder.encodeQuery("copy files"));
+  }
+
+  @Test
+  void longTextIsTruncatedNotRejected() throws IOException {
+    String longText = String.join(" ", java.util.Collections.nCopies(2000, "directory"));
+    assertEquals(64, encoder.encodeDocument(longText).length);
+  }
+}
