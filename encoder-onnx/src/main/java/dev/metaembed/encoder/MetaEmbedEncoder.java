@@ -81,7 +81,7 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     }
   }
 
-  /** The bundled default model (all-MiniLM-L6-v2, pooled mode), unpacked once to the cache. */
+  /** The bundled default model (quantized all-MiniLM-L6-v2, pooled mode), unpacked once to the cache. */
   public static MetaEmbedEncoder loadDefault() throws IOException {
     return load(DefaultModel.directory());
   }
@@ -119,7 +119,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
 
   /**
    * Documents in batches of similar length (results equal encoding them one by one), in input
-   * order.
+   * order. Batches hold at most {@link EncoderOptions#batchSize()} texts, and at most the model's
+   * {@code max_batch_size}.
    */
   public List<float[][]> encodeDocuments(List<String> texts) throws IOException {
     return encode(texts, config.document(), null);
@@ -154,8 +155,10 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     Integer[] order = IntStream.range(0, tokens.length).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length()));
     List<float[][]> out = new ArrayList<>(java.util.Collections.nCopies(tokens.length, (float[][]) null));
-    for (int start = 0; start < order.length; start += options.batchSize()) {
-      int end = Math.min(order.length, start + options.batchSize());
+    int batchSize =
+        config.maxBatchSize() > 0 ? Math.min(config.maxBatchSize(), options.batchSize()) : options.batchSize();
+    for (int start = 0; start < order.length; start += batchSize) {
+      int end = Math.min(order.length, start + batchSize);
       long[][] batch = new long[end - start][];
       for (int i = start; i < end; i++) {
         batch[i - start] = tokens[order[i]].ids();

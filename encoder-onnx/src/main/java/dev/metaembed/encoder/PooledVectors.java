@@ -6,8 +6,11 @@ import dev.metaembed.encoder.OnnxModel.HiddenStates;
  * Multi-vectors from an ordinary token-level encoder, coarse to fine: vector 0 is the masked mean
  * of all token states (the model's own sentence embedding when it was trained for mean pooling);
  * the following vectors are finer summaries, so that every prefix is a usable budget. How the
- * finer vectors are chosen is a {@link Scheme}; {@link Scheme#DEFAULT} was picked by measuring
- * retrieval per budget on the man pages set (docs/ENCODER.md).
+ * finer vectors are chosen is a {@link Scheme}. {@link Scheme#DEFAULT}, {@link
+ * Scheme#SEGMENTS_THEN_BLEND}, was picked by measuring nDCG@10 per budget on the man pages set
+ * (docs/ENCODER.md): the mean, then the means of 2, 4 and 8 equal segments of the content tokens
+ * (14 vectors), then each content token in text order blended with the mean. The other schemes
+ * stay for {@code PoolingSchemeStudy}, which reproduces the comparison.
  */
 final class PooledVectors {
   private PooledVectors() {}
@@ -27,9 +30,11 @@ final class PooledVectors {
     /** As {@link #BLEND_TEXT_ORDER} with the token at half weight. */
     BLEND_TEXT_ORDER_HALF,
     /** Segment means of 2, 4 and 8 segments first, then content tokens in text order. */
-    SEGMENTS_THEN_TEXT_ORDER;
+    SEGMENTS_THEN_TEXT_ORDER,
+    /** As {@link #SEGMENTS_THEN_TEXT_ORDER}, the tokens blended with the mean as in {@link #BLEND_TEXT_ORDER}. */
+    SEGMENTS_THEN_BLEND;
 
-    static final Scheme DEFAULT = TEXT_ORDER;
+    static final Scheme DEFAULT = SEGMENTS_THEN_BLEND;
   }
 
   /**
@@ -49,7 +54,8 @@ final class PooledVectors {
           case SEGMENT_MEANS -> segmentMeans(states, item, content, maxVectors - 1);
           case BLEND_TEXT_ORDER -> blend(mean, tokenVectors(states, item, content, maxVectors - 1), 1f);
           case BLEND_TEXT_ORDER_HALF -> blend(mean, tokenVectors(states, item, content, maxVectors - 1), 0.5f);
-          case SEGMENTS_THEN_TEXT_ORDER -> segmentsThenTokens(states, item, content, maxVectors - 1);
+          case SEGMENTS_THEN_TEXT_ORDER -> segmentsThenTokens(states, item, content, maxVectors - 1, null);
+          case SEGMENTS_THEN_BLEND -> segmentsThenTokens(states, item, content, maxVectors - 1, mean);
         };
     float[][] vectors = new float[1 + finer.length][];
     vectors[0] = mean;
@@ -120,9 +126,13 @@ final class PooledVectors {
     return chosen;
   }
 
-  private static float[][] segmentsThenTokens(HiddenStates states, int item, int[] positions, int max) {
+  private static float[][] segmentsThenTokens(
+      HiddenStates states, int item, int[] positions, int max, float[] blendWith) {
     float[][] segments = segmentMeans(states, item, positions, Math.min(max, 14));
     float[][] tokens = tokenVectors(states, item, positions, max - segments.length);
+    if (blendWith != null) {
+      blend(blendWith, tokens, 1f);
+    }
     float[][] all = java.util.Arrays.copyOf(segments, segments.length + tokens.length);
     System.arraycopy(tokens, 0, all, segments.length, tokens.length);
     return all;

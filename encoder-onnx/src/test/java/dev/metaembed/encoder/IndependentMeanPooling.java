@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class IndependentMeanPooling implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws OrtException {
     session.close();
     tokenizer.close();
   }

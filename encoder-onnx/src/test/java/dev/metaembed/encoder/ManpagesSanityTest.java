@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.lucene.util.VectorUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,10 +100,6 @@ class ManpagesSanityTest {
   }
 
   private static double dot(float[] a, float[] b) {
-    double sum = 0;
-    for (int c = 0; c < a.length; c++) {
-      sum += a[c] * b[c];
-    }
-    return sum;
+    return VectorUtil.dotProduct(a, b);
   }
 }
