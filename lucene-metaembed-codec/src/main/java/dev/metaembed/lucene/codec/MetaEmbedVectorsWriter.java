@@ -62,9 +62,17 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
     String name =
         IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
     IndexOutput out = state.directory.createOutput(name, state.context);
-    CodecUtil.writeIndexHeader(
-        out, codecName, VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
-    return out;
+    boolean success = false;
+    try {
+      CodecUtil.writeIndexHeader(
+          out, codecName, VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+      success = true;
+      return out;
+    } finally {
+      if (success == false) {
+        IOUtils.closeWhileHandlingException(out);
+      }
+    }
   }
 
   @Override
