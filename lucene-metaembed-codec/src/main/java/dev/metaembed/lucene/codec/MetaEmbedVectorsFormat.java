@@ -102,7 +102,8 @@ public final class MetaEmbedVectorsFormat extends KnnVectorsFormat {
   static final String META_EXTENSION = "mvm";
   static final String DATA_EXTENSION = "mvd";
   static final int VERSION_START = 0;
-  static final int VERSION_CURRENT = VERSION_START;
+  /** The version this build writes (and the newest it reads). */
+  public static final int VERSION_CURRENT = VERSION_START;
 
   /** Block shift of the {@code DirectMonotonicWriter} sequences in {@code .mvd}. */
   static final int DIRECT_MONOTONIC_BLOCK_SHIFT = 16;

@@ -1,0 +1,106 @@
+package dev.metaembed.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Test-time scaling on real text: indexes the repository's man pages sample with the default
+ * encoder, shows example queries at three budgets, and ends with quality and latency per budget.
+ */
+@Command(
+    name = "demo",
+    description = "Index samples/manpages, search it at budgets 1x1, 4x8 and 16x64, and evaluate every budget.",
+    footer = {"", "Example:", "  metaembed demo"})
+final class DemoCommand implements Callable<Integer> {
+  private static final List<Budget> SHOWN = List.of(new Budget(1, 1), new Budget(4, 8), new Budget(16, 64));
+
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Option(names = "--samples", defaultValue = "samples/manpages", description = "BEIR folder to use (default: ${DEFAULT-VALUE})")
+  Path samples;
+
+  @Option(names = "--examples", defaultValue = "3", description = "example queries to show (default: ${DEFAULT-VALUE})")
+  int examples;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path corpus = samples.resolve("corpus.jsonl");
+    if (Files.isRegularFile(corpus) == false) {
+      throw new UserException("no " + corpus + ": run the demo from the repository root, or pass --samples");
+    }
+    Path index = Files.createTempDirectory("metaembed-demo-");
+    try {
+      out.printf("== Indexing %d man pages from %s with the default encoder (all-MiniLM-L6-v2, 64 vectors per page)%n",
+          BeirFiles.countLines(corpus), samples);
+      out.flush();
+      require(MetaEmbedCommand.run(new String[] {"index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"}, out, err));
+      showExamples(out, index);
+      out.println();
+      out.println("== Quality and latency per budget on the sample's own queries (exact qrels, graph candidates, k=100)");
+      out.flush();
+      require(MetaEmbedCommand.run(new String[] {"eval", "--index", index.toString(), "--queries",
+          samples.resolve("queries.jsonl").toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));
+      out.println();
+      out.println("Budgets trade quality for cost on one index: (1,1) is single-vector search on vector 0;");
+      out.println("larger budgets read more of each candidate's vectors. Index your own corpus with 'metaembed index'.");
+    } finally {
+      deleteRecursively(index);
+    }
+    return 0;
+  }
+
+  private void showExamples(PrintWriter out, Path index) throws IOException {
+    Map<String, String> queries = BeirFiles.readQueries(samples.resolve("queries.jsonl"));
+    Map<String, Map<String, Integer>> qrels = BeirFiles.readQrels(samples.resolve("qrels.tsv"));
+    List<String> ids = new ArrayList<>(queries.keySet()).subList(0, Math.min(examples, queries.size()));
+    try (Searcher s = new Searcher(index, null, IndexLayout.defaultThreads())) {
+      for (String id : ids) {
+        out.printf("%n== Query \"%s\"   (relevant: %s)%n", queries.get(id), qrels.getOrDefault(id, Map.of()).keySet());
+        float[][] vectors = s.encoder.encodeQuery(queries.get(id));
+        for (Budget budget : SHOWN) {
+          TopDocs hits = s.search(vectors, budget, 3, null, false);
+          StringBuilder line = new StringBuilder(String.format("  budget %-8s", budget));
+          for (ScoreDoc hit : hits.scoreDocs) {
+            String doc = s.storedField(hit.doc, IndexLayout.ID);
+            boolean relevant = qrels.getOrDefault(id, Map.of()).containsKey(doc);
+            line.append(String.format("  %s%s (%.3f)", relevant ? "*" : "", doc, hit.score));
+          }
+          out.println(line);
+        }
+      }
+      out.println("  (* = relevant)");
+    }
+  }
+
+  private static void require(int exitCode) {
+    if (exitCode != 0) {
+      throw new UserException("the demo stopped: a step failed (exit code " + exitCode + ")");
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.metaembed.cli;
+
+import dev.metaembed.cli.BeirFiles.Document;
+import dev.metaembed.encoder.MetaEmbedEncoder;
+import dev.metaembed.lucene.codec.MetaEmbedCodec;
+import dev.metaembed.lucene.codec.MetaEmbedField;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Encodes a BEIR corpus and writes a MetaEmbed index. Commits every few hundred documents and
+ * skips documents already in the index, so an interrupted run leaves its last commit readable and
+ * a rerun continues where it stopped.
+ */
+@Command(
+    name = "index",
+    description = "Encode a BEIR corpus (JSON lines: _id or id, title, text) into a MetaEmbed index.",
+    footer = {
+      "",
+      "Examples:",
+      "  metaembed index --corpus samples/manpages/corpus.jsonl --index /tmp/manpages",
+      "  metaembed index --corpus corpus.jsonl --index idx --model my-metaembed-export --max-vectors 32",
+      "",
+      "An interrupted run (Ctrl-C, a failure) leaves the last commit readable; run the same",
+      "command again to continue: documents already indexed are skipped."
+    })
+final class IndexCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Option(names = "--corpus", required = true, description = "corpus.jsonl to index")
+  Path corpus;
+
+  @Option(names = "--index", required = true, description = "index folder (created if missing)")
+  Path index;
+
+  @Option(names = "--model", description = "model folder with metaembed.json (default: the bundled model)")
+  Path model;
+
+  @Option(names = "--max-vectors", description = "keep the first N document vectors (default: all the model makes)")
+  Integer maxVectors;
+
+  @Option(names = "--threads", description = "encoder threads (default: available processors)")
+  Integer threads;
+
+  @Option(names = "--lucene-baseline", description = "also store Lucene's LateInteractionField, for eval --baseline lucene")
+  boolean luceneBaseline;
+
+  @Option(names = "--commit-every", hidden = true, defaultValue = "500")
+  int commitEvery;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    long total = BeirFiles.countLines(corpus);
+    Files.createDirectories(index);
+    try (Directory dir = FSDirectory.open(index)) {
+      String modelName = checkModel(dir);
+      try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, threads == null ? IndexLayout.defaultThreads() : threads)) {
+        int keep = maxVectors == null ? encoder.documentVectors() : maxVectors;
+        if (keep < 1 || keep > encoder.documentVectors()) {
+          throw new UserException("--max-vectors must be in 1.." + encoder.documentVectors() + " for this model, got " + keep);
+        }
+        FieldType type = MetaEmbedField.createFieldType(encoder.dimension(), keep, VectorSimilarityFunction.DOT_PRODUCT);
+        Set<String> done = indexedIds(dir);
+        IndexWriterConfig config = new IndexWriterConfig().setCodec(new MetaEmbedCodec())
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        long start = System.nanoTime();
+        int[] added = {0};
+        try (IndexWriter writer = new IndexWriter(dir, config);
+            ProgressBar bar = Progress.start("index", total, "docs", common.quiet)) {
+          bar.stepTo(done.size());
+          Batch batch = new Batch(writer, encoder, type, keep, Map.of(IndexLayout.MODEL_KEY, modelName));
+          BeirFiles.readCorpus(corpus, doc -> {
+            if (done.contains(doc.id()) == false && done.add(doc.id())) {
+              batch.add(doc);
+              added[0]++;
+            }
+            bar.stepTo(done.size());
+          });
+          batch.flush();
+          batch.commit();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
+            added[0], done.size() - added[0], index, seconds, added[0] / Math.max(seconds, 1e-9));
+      }
+    }
+    return 0;
+  }
+
+  /** The model recorded in an existing index must be the one asked for. */
+  private String checkModel(Directory dir) throws IOException {
+    String asked = model == null ? IndexLayout.DEFAULT_MODEL : model.toAbsolutePath().toString();
+    if (DirectoryReader.indexExists(dir)) {
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        String recorded = reader.getIndexCommit().getUserData().get(IndexLayout.MODEL_KEY);
+        if (recorded != null && recorded.equals(asked) == false) {
+          throw new UserException(index + " was indexed with model " + recorded + ", not " + asked);
+        }
+      }
+    }
+    return asked;
+  }
+
+  private static Set<String> indexedIds(Directory dir) throws IOException {
+    Set<String> ids = new HashSet<>();
+    if (DirectoryReader.indexExists(dir) == false) {
+      return ids;
+    }
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      Terms terms = MultiTerms.getTerms(reader, IndexLayout.ID);
+      if (terms != null) {
+        TermsEnum it = terms.iterator();
+        for (BytesRef term = it.next(); term != null; term = it.next()) {
+          ids.add(term.utf8ToString());
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Documents encoded and added in batches; a commit every {@code commitEvery} documents. */
+  private final class Batch {
+    private final IndexWriter writer;
+    private final MetaEmbedEncoder encoder;
+    private final FieldType type;
+    private final int keep;
+    private final Map<String, String> userData;
+    private final List<Document> pending = new ArrayList<>();
+    private int sinceCommit;
+
+    Batch(IndexWriter writer, MetaEmbedEncoder encoder, FieldType type, int keep, Map<String, String> userData) {
+      this.writer = writer;
+      this.encoder = encoder;
+      this.type = type;
+      this.keep = keep;
+      this.userData = userData;
+      writer.setLiveCommitData(userData.entrySet()); // also for the commit on close after a failure
+    }
+
+    void add(Document doc) {
+      pending.add(doc);
+      if (pending.size() >= Math.min(64, commitEvery)) {
+        flush();
+      }
+    }
+
+    void flush() {
+      try {
+        List<String> texts = pending.stream().map(d -> d.title().isEmpty() ? d.text() : d.title() + ". " + d.text()).toList();
+        List<float[][]> vectors = encoder.encodeDocuments(texts);
+        for (int i = 0; i < pending.size(); i++) {
+          writer.addDocument(document(pending.get(i), vectors.get(i)));
+        }
+        sinceCommit += pending.size();
+        pending.clear();
+        if (sinceCommit >= commitEvery) {
+          commit();
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("cannot encode document " + pending.get(0).id() + " (batch of " + pending.size() + "): " + e.getMessage(), e);
+      }
+    }
+
+    void commit() throws IOException {
+      writer.setLiveCommitData(userData.entrySet());
+      writer.commit();
+      sinceCommit = 0;
+    }
+
+    private org.apache.lucene.document.Document document(Document doc, float[][] vectors) {
+      float[][] kept = Arrays.copyOf(vectors, Math.min(keep, vectors.length));
+      org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
+      d.add(new StringField(IndexLayout.ID, doc.id(), Field.Store.YES));
+      d.add(new StoredField(IndexLayout.TITLE, doc.title()));
+      d.add(new MetaEmbedField(IndexLayout.VECTORS, kept, type));
+      if (luceneBaseline) {
+        d.add(new LateInteractionField(IndexLayout.LUCENE_VECTORS, kept));
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.metaembed.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * The {@code metaembed} command. Exit codes: 0 success, 1 a user error (one line naming what was
+ * wrong), 2 an internal error.
+ */
+@Command(
+    name = "metaembed",
+    description = "MetaEmbed multi-vector retrieval on Lucene: index, search with a budget, evaluate, inspect.",
+    subcommands = {IndexCommand.class, SearchCommand.class, EvalCommand.class, InspectCommand.class, DemoCommand.class},
+    footer = {"", "Run 'metaembed COMMAND --help' for a command's options and examples."})
+public final class MetaEmbedCommand implements Runnable {
+  @Mixin CommonOptions common;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with these writers and returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new MetaEmbedCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      UserException user = userError(e);
+      if (user != null) {
+        commandLine.getErr().println("metaembed: " + user.getMessage());
+        return 1;
+      }
+      commandLine.getErr().println("metaembed: internal error: " + e);
+      e.printStackTrace(commandLine.getErr());
+      return 2;
+    });
+    cli.setParameterExceptionHandler((e, ignoredArgs) -> {
+      Throwable cause = e.getCause();
+      String message = cause instanceof UserException user ? user.getMessage() : e.getMessage();
+      e.getCommandLine().getErr().println("metaembed: " + message);
+      e.getCommandLine().getErr().println("Run 'metaembed " + e.getCommandLine().getCommandName() + " --help' for usage.");
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  private static UserException userError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserException user) {
+        return user;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.metaembed.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands in-process, on a 40-document slice of samples/manpages. */
+class CliTest {
+  private static final Path SAMPLES = Path.of("..", "samples", "manpages");
+  private static final Set<String> EVAL_KEYS =
+      Set.of("budget_q", "budget_d", "ndcg_at_10", "recall_at_100", "mrr_at_10", "latency_ms_mean", "latency_ms_p99", "queries");
+
+  @TempDir static Path data;
+  @TempDir Path work;
+
+  static Path corpus;
+  static Path queries;
+  static Path qrels;
+
+  /** What a command printed and returned. */
+  record Result(int exit, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = MetaEmbedCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  static void slice() throws IOException {
+    List<String> docs = Files.readAllLines(SAMPLES.resolve("corpus.jsonl")).subList(0, 40);
+    Set<String> ids = new HashSet<>();
+    for (String line : docs) {
+      ids.add(JsonParser.parseString(line).getAsJsonObject().get("id").getAsString());
+    }
+    List<String> qrelLines = new ArrayList<>(List.of("query-id\tcorpus-id\tscore"));
+    Set<String> queryIds = new HashSet<>();
+    for (String line : Files.readAllLines(SAMPLES.resolve("qrels.tsv")).subList(1, Files.readAllLines(SAMPLES.resolve("qrels.tsv")).size())) {
+      String[] cols = line.split("\t");
+      if (ids.contains(cols[1])) {
+        qrelLines.add(line);
+        queryIds.add(cols[0]);
+      }
+    }
+    List<String> queryLines = Files.readAllLines(SAMPLES.resolve("queries.jsonl")).stream()
+        .filter(l -> queryIds.contains(JsonParser.parseString(l).getAsJsonObject().get("id").getAsString())).toList();
+    corpus = Files.write(data.resolve("corpus.jsonl"), docs);
+    queries = Files.write(data.resolve("queries.jsonl"), queryLines);
+    qrels = Files.write(data.resolve("qrels.tsv"), qrelLines);
+  }
+
+  @Test
+  void indexSearchEvalInspectRoundTrip() throws IOException {
+    Path index = work.resolve("index");
+    Result indexed = run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--lucene-baseline");
+    assertEquals(0, indexed.exit(), indexed.err());
+    assertTrue(indexed.out().contains("indexed 40 new documents"), indexed.out());
+
+    String query = JsonParser.parseString(Files.readAllLines(queries).get(0)).getAsJsonObject().get("text").getAsString();
+    Result search = run("search", "--index", index.toString(), "--budget", "4x8", "-k", "3", "--json", query);
+    assertEquals(0, search.exit(), search.err());
+    List<String> hits = search.out().lines().toList();
+    assertEquals(3, hits.size());
+    JsonObject first = JsonParser.parseString(hits.get(0)).getAsJsonObject();
+    assertEquals(1, first.get("rank").getAsInt());
+    assertTrue(first.get("score").getAsFloat() > 0);
+
+    Result eval = run("eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(),
+        "--budgets", "1x1,4x8,16x64", "--json", "--baseline", "lucene");
+    assertEquals(0, eval.exit(), eval.err());
+    List<String> rows = eval.out().lines().toList();
+    assertEquals(4, rows.size(), eval.out());
+    for (String row : rows) {
+      JsonObject json = JsonParser.parseString(row).getAsJsonObject();
+      assertEquals(EVAL_KEYS, json.keySet());
+      double ndcg = json.get("ndcg_at_10").getAsDouble();
+      assertTrue(ndcg > 0.3 && ndcg <= 1.0, row);
+    }
+    JsonObject full = JsonParser.parseString(rows.get(2)).getAsJsonObject();
+    JsonObject lucene = JsonParser.parseString(rows.get(3)).getAsJsonObject();
+    assertEquals(16, full.get("budget_q").getAsInt());
+    assertEquals(64, full.get("budget_d").getAsInt());
+    // same first stage, same full-budget score: the baseline finds the same quality
+    assertEquals(full.get("ndcg_at_10").getAsDouble(), lucene.get("ndcg_at_10").getAsDouble(), 0.02);
+
+    Result table = run("eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--budgets", "2x4");
+    assertEquals(0, table.exit(), table.err());
+    assertTrue(table.out().contains("metaembed  (2,4)"), table.out());
+
+    Result inspect = run("inspect", index.toString());
+    assertEquals(0, inspect.exit(), inspect.err());
+    assertTrue(inspect.out().contains("MetaEmbed: dimension 384, max vectors 64, storage float32"), inspect.out());
+    assertTrue(inspect.out().contains("r=8: 12288"), inspect.out());
+    String id = JsonParser.parseString(Files.readAllLines(corpus).get(0)).getAsJsonObject().get("id").getAsString();
+    Result doc = run("inspect", index.toString(), "--doc", id);
+    assertEquals(0, doc.exit(), doc.err());
+    assertTrue(doc.out().contains("id: " + id) && doc.out().contains("norms: 1.000"), doc.out());
+    Result check = run("inspect", index.toString(), "--check");
+    assertEquals(0, check.exit(), check.err());
+    assertTrue(check.out().startsWith("CheckIndex: clean"), check.out());
+  }
+
+  @Test
+  void userErrorsExitOneWithOneLine() throws IOException {
+    Path bad = Files.writeString(work.resolve("bad.jsonl"), "{\"id\": \"a\", \"text\": \"fine\"}\n{\"id\": \"b\", \"text\": \n", StandardCharsets.UTF_8);
+    assertUserError("line 2: bad JSON", "index", "--corpus", bad.toString(), "--index", work.resolve("i1").toString(), "-q");
+    Path noText = Files.writeString(work.resolve("notext.jsonl"), "{\"id\": \"a\"}\n");
+    assertUserError("line 1: missing \"text\"", "index", "--corpus", noText.toString(), "--index", work.resolve("i2").toString(), "-q");
+    assertUserError("no such file", "index", "--corpus", work.resolve("missing.jsonl").toString(), "--index", work.resolve("i3").toString());
+    assertUserError("no index at", "search", "--index", work.resolve("nothing").toString(), "query");
+    assertUserError("bad budget \"4by8\"", "search", "--index", work.resolve("nothing").toString(), "--budget", "4by8", "query");
+
+    Path index = work.resolve("index");
+    assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q").exit());
+    assertUserError("no such file", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", work.resolve("none.tsv").toString());
+    assertUserError("bad budget \"2x\"", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--budgets", "1x1,2x");
+    assertUserError("the index stores at most 64", "search", "--index", index.toString(), "--budget", "4x100", "query");
+    assertUserError("the model makes at most 16", "search", "--index", index.toString(), "--budget", "17x8", "query");
+    assertUserError("index with --lucene-baseline", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--baseline", "lucene");
+    assertUserError("no document with id \"nope\"", "inspect", index.toString(), "--doc", "nope");
+  }
+
+  private static void assertUserError(String message, String... args) {
+    Result result = run(args);
+    assertEquals(1, result.exit(), result.err());
+    assertTrue(result.err().contains(message), result.err());
+    assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
+  }
+
+  @Test
+  void interruptedIndexingLeavesAReadableIndexAndResumes() throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(corpus));
+    List<String> broken = new ArrayList<>(lines);
+    broken.set(30, "{ this line is broken");
+    Path brokenCorpus = Files.write(work.resolve("broken.jsonl"), broken);
+    Path index = work.resolve("index");
+    Result failed = run("index", "--corpus", brokenCorpus.toString(), "--index", index.toString(), "-q", "--commit-every", "10");
+    assertEquals(1, failed.exit());
+    assertTrue(failed.err().contains("line 31: bad JSON"), failed.err());
+    int before;
+    try (var dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
+      before = reader.numDocs();
+      assertTrue(before >= 10 && before <= 30, "committed before the failure: " + before);
+    }
+    Result resumed = run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q");
+    assertEquals(0, resumed.exit(), resumed.err());
+    assertTrue(resumed.out().contains("indexed " + (40 - before) + " new documents (" + before + " skipped"), resumed.out());
+    try (var dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
+      assertEquals(40, reader.numDocs());
+    }
+    assertEquals(0, run("inspect", index.toString(), "--check").exit());
+  }
+
+  @Test
+  void helpShowsExamples() {
+    for (String command : List.of("index", "search", "eval", "inspect", "demo")) {
+      Result help = run(command, "--help");
+      assertEquals(0, help.exit());
+      assertTrue(help.out().contains("Example"), command + ": " + help.out());
+    }
+  }
+}
