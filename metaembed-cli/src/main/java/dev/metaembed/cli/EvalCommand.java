@@ -138,11 +138,16 @@ final class EvalCommand implements Callable<Integer> {
     return new Row(system, budget, ndcg / n, recall / n, mrr / n, mean, p99, n, bytesPerQuery(s, budget, system));
   }
 
-  /** Lucene's reference: the same first stage (graph on vector 0), reranked by LateInteractionRescorer. */
+  /**
+   * Lucene's reference on the same candidates: the graph over vector 0 gives each segment's top
+   * {@code candidates} (the first stage of our query), all of them are reranked by Lucene's
+   * LateInteractionRescorer.
+   */
   private TopDocs luceneRerank(Searcher s, float[][] vectors) throws IOException {
-    int firstStage = firstStageSize();
+    int perSegment = firstStageSize();
+    int firstStage = perSegment * s.reader.leaves().size();
     TopDocs candidatesFound = s.searcher.search(
-        LateInteractionQuery.builder(IndexLayout.VECTORS, vectors).k(firstStage).budget(1, 1).candidates(firstStage).build(), firstStage);
+        LateInteractionQuery.builder(IndexLayout.VECTORS, vectors).k(firstStage).budget(1, 1).candidates(perSegment).build(), firstStage);
     return LateInteractionRescorer.create(IndexLayout.LUCENE_VECTORS, vectors, VectorSimilarityFunction.DOT_PRODUCT)
         .rescore(s.searcher, candidatesFound, k);
   }

@@ -67,7 +67,7 @@ final class Searcher implements Closeable {
     LateInteractionQuery.Builder builder =
         LateInteractionQuery.builder(IndexLayout.VECTORS, queryVectors).k(k).budget(queryBudget, budget.document());
     if (candidates != null) {
-      builder.candidates(Math.max(candidates, k));
+      builder.candidates(candidates);
     }
     if (exact) {
       builder.exact();

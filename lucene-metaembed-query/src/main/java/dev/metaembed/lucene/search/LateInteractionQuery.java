@@ -119,7 +119,10 @@ public final class LateInteractionQuery extends Query {
       return this;
     }
 
-    /** Graph candidates per segment and probe; default max(100, 10 × k), at least k. */
+    /**
+     * Graph candidates per segment and probe, at least 1; default max(100, 10 × k). A segment
+     * contributes at most this many hits, so with fewer than k the query may return fewer than k.
+     */
     public Builder candidates(int candidates) {
       this.candidates = candidates;
       return this;
@@ -155,9 +158,9 @@ public final class LateInteractionQuery extends Query {
       if (candidates == -1) {
         candidates = Math.max(100, Math.multiplyExact(10, k));
       }
-      if (candidates < k) {
+      if (candidates < 1) {
         throw new IllegalArgumentException(
-            "field \"" + field + "\": candidates (" + candidates + ") must be at least k (" + k + ")");
+            "field \"" + field + "\": candidates must be at least 1, got " + candidates);
       }
       if (probes < 1 || probes > queryVectors.length) {
         throw new IllegalArgumentException(

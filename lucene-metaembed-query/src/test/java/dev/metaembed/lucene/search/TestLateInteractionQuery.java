@@ -247,7 +247,7 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     expectMessage("query budget must be in 1..4 (the query's vectors), got 0", () -> query(good).budget(0, 8).build());
     expectMessage("document budget must be at least 1, got 0", () -> query(good).budget(1, 0).build());
     expectMessage("k must be at least 1, got 0", () -> query(good).k(0).build());
-    expectMessage("candidates (5) must be at least k (10)", () -> query(good).candidates(5).build());
+    expectMessage("candidates must be at least 1, got 0", () -> query(good).candidates(0).build());
     expectMessage("probes must be in 1..4, got 5", () -> query(good).probes(5).build());
     expectMessage("query budget must be in 1..4", () -> new MaxSimValuesSource("page", good, 9, 8));
     IndexSearcher searcher = newSearcher(reader);
