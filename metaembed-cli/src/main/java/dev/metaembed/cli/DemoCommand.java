@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
       require(MetaEmbedCommand.run(new String[] {"index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"}, out, err));
       showExamples(out, index);
       out.println();
-      out.println("== Quality and latency per budget on the sample's own queries (exact qrels, graph candidates, k=100)");
+      out.println("== Quality and latency per budget on the sample's own queries and qrels (k=100)");
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"eval", "--index", index.toString(), "--queries",
           samples.resolve("queries.jsonl").toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));

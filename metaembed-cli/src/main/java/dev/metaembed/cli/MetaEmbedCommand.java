@@ -15,6 +15,9 @@ import picocli.CommandLine.Mixin;
     subcommands = {IndexCommand.class, SearchCommand.class, EvalCommand.class, InspectCommand.class, DemoCommand.class},
     footer = {"", "Run 'metaembed COMMAND --help' for a command's options and examples."})
 public final class MetaEmbedCommand implements Runnable {
+  /** Lucene logs which vector implementation it chose at INFO: not a command's output. Held strongly. */
+  private static final java.util.logging.Logger LUCENE_LOG = java.util.logging.Logger.getLogger("org.apache.lucene");
+
   @Mixin CommonOptions common;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,6 +28,7 @@ public final class MetaEmbedCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
