@@ -108,6 +108,25 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     assertEquals(isHit, searcher.explain(q, missing).isMatch());
   }
 
+  /**
+   * Lucene's own query sanity checks: equality, explanations, bulk scoring with skips, counting.
+   * (Not its skip-to checks, which rewrite the query on each segment alone: a top-k query's
+   * rewrite over one segment is that segment's top k, as for KnnFloatVectorQuery.)
+   */
+  public void testLuceneQueryUtilsChecks() throws IOException {
+    IndexSearcher searcher = newSearcher(reader);
+    for (Query q :
+        new Query[] {
+          query(data.item(16)).build(),
+          query(data.item(16)).filter(new TermQuery(new Term("parity", "odd"))).exact().build()
+        }) {
+      QueryUtils.check(q);
+      QueryUtils.checkExplanations(q, searcher);
+      QueryUtils.checkBulkScorerSkipTo(random(), q, searcher);
+      QueryUtils.checkCount(q, searcher);
+    }
+  }
+
   public void testHybridWithBm25() throws IOException {
     IndexSearcher searcher = newSearcher(reader);
     Query vector = query(data.item(16)).k(20).build();
