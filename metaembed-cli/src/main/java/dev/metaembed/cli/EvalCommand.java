@@ -152,8 +152,9 @@ final class EvalCommand implements Callable<Integer> {
         .rescore(s.searcher, candidatesFound, k);
   }
 
+  /** Graph candidates per segment, as LateInteractionQuery uses them. */
   private int firstStageSize() {
-    return candidates != null ? Math.max(candidates, k) : Math.max(100, 10 * k);
+    return candidates != null ? candidates : Math.max(100, 10 * k);
   }
 
   /**

@@ -18,7 +18,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  *
  * <p>Lucene's indexing chain accepts float vectors only as a {@link KnnFloatVectorField}, so this
  * field is one: its Lucene vector is the document's vectors flattened and padded to {@code
- * maxVectors × dimension} components (see {@link PaddedVectors}), which {@link
+ * 64 × dimension + maxVectors − 1} components, a length that identifies the field's shape (see
+ * {@link PaddedVectors}), which {@link
  * MetaEmbedVectorsFormat} splits back into the prefix store and the HNSW graph over vector 0. A
  * component equal to {@code -0.0f} is stored as {@code +0.0f}; every other value is stored exactly.
  *
