@@ -49,8 +49,24 @@ public class MetaEmbedField extends KnnFloatVectorField {
    */
   public static FieldType createFieldType(
       int dim, int maxVectors, VectorSimilarityFunction similarity) {
+    return createFieldType(dim, maxVectors, similarity, VectorStorage.FLOAT32);
+  }
+
+  /**
+   * A frozen field type for MetaEmbed fields of {@code dim}-component vectors, at most {@code
+   * maxVectors} per document, stored in the prefix store as {@code storage}. The HNSW graph over
+   * vector 0 always keeps vector 0 in full precision; the budgeted rescoring reads {@code storage}.
+   *
+   * @param dim components per vector, 1..4096
+   * @param maxVectors vectors per document at most, 1..64
+   * @param similarity the similarity late interaction uses between a query and a document vector
+   * @param storage how the prefix store encodes each vector (see {@link VectorStorage})
+   */
+  public static FieldType createFieldType(
+      int dim, int maxVectors, VectorSimilarityFunction similarity, VectorStorage storage) {
     Objects.requireNonNull(similarity, "similarity must not be null");
-    MetaEmbedFieldShape shape = new MetaEmbedFieldShape(dim, maxVectors, VectorStorage.FLOAT32);
+    Objects.requireNonNull(storage, "storage must not be null");
+    MetaEmbedFieldShape shape = new MetaEmbedFieldShape(dim, maxVectors, storage);
     FieldType type = new FieldType();
     type.setVectorAttributes(shape.flatDimension(), VectorEncoding.FLOAT32, similarity);
     type.putAttribute(MetaEmbedFieldShape.DIMENSION_ATTRIBUTE, Integer.toString(dim));

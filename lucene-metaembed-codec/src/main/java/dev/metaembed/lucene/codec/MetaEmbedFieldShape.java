@@ -59,7 +59,7 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
 
   /** Bytes one stored vector takes in the prefix store. */
   long bytesPerVector() {
-    return (long) dimension * storage.bytesPerComponent();
+    return storage.bytesPerVector(dimension);
   }
 
   /** The shape of a field, or null when the field is not a MetaEmbed field. */

@@ -93,6 +93,23 @@ public abstract class MetaEmbedVectorValues {
    */
   public abstract int readVectors(int count, float[][] dest) throws IOException;
 
+  /**
+   * Reads the first {@code min(count, vectorCount())} vectors of the current document into {@code
+   * dest}, decoded and back to back (vector {@code v} at {@code v × dimension()}), without
+   * allocating; only those vectors are read.
+   *
+   * @param dest at least that many vectors' components
+   * @return the number of vectors read
+   */
+  public abstract int readVectors(int count, float[] dest) throws IOException;
+
+  /**
+   * Hints that the first {@code count} vectors of {@code docs[from..to)} (increasing doc ids, not
+   * before the current document) will be read soon, so their pages can load in the background.
+   * Does not move this instance. The default does nothing.
+   */
+  public void prefetch(int[] docs, int from, int to, int count) throws IOException {}
+
   /** Components per vector. */
   public abstract int dimension();
 

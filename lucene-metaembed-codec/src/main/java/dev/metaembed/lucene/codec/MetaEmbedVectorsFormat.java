@@ -32,8 +32,10 @@ import org.apache.lucene.index.SegmentWriteState;
  *       <ul>
  *         <li>Vectors, starting at a 64-byte-aligned offset: for each document with the field, in
  *             doc-id order, its vectors in Matryoshka order, each {@code dimension} components
- *             encoded as the field's {@link VectorStorage} ({@code FLOAT32}: little-endian IEEE
- *             754). The first {@code r} vectors of a document are one contiguous range.
+ *             encoded as the field's {@link VectorStorage} in {@code
+ *             storage.bytesPerVector(dimension)} bytes ({@code FLOAT32}: little-endian IEEE 754;
+ *             the compact encodings and their per-vector corrections are specified there). The
+ *             first {@code r} vectors of a document are one contiguous range.
  *         <li>Doc ids: absent when every document or no document has the field; otherwise an
  *             {@code IndexedDISI} bit set followed by a {@code DirectMonotonicWriter} ord-to-doc
  *             map (as Lucene's flat vector formats write them).
@@ -89,7 +91,10 @@ import org.apache.lucene.index.SegmentWriteState;
  * <h2>Versions</h2>
  *
  * <ul>
- *   <li>{@value #VERSION_START}: first version; FLOAT32 storage.
+ *   <li>{@value #VERSION_START}: first version; FLOAT32 storage only.
+ *   <li>{@value #VERSION_STORAGE_ENCODINGS}: the storage byte may also be BFLOAT16 (1), INT8 (2)
+ *       or BIT (3), each a fixed number of bytes per vector as {@link VectorStorage} specifies;
+ *       files are otherwise identical, so version 0 segments are read unchanged.
  * </ul>
  */
 public final class MetaEmbedVectorsFormat extends KnnVectorsFormat {
@@ -102,8 +107,10 @@ public final class MetaEmbedVectorsFormat extends KnnVectorsFormat {
   static final String META_EXTENSION = "mvm";
   static final String DATA_EXTENSION = "mvd";
   static final int VERSION_START = 0;
+  /** Adds the BFLOAT16, INT8 and BIT storage encodings; the layout is unchanged. */
+  static final int VERSION_STORAGE_ENCODINGS = 1;
   /** The version this build writes (and the newest it reads). */
-  public static final int VERSION_CURRENT = VERSION_START;
+  public static final int VERSION_CURRENT = VERSION_STORAGE_ENCODINGS;
 
   /** Block shift of the {@code DirectMonotonicWriter} sequences in {@code .mvd}. */
   static final int DIRECT_MONOTONIC_BLOCK_SHIFT = 16;

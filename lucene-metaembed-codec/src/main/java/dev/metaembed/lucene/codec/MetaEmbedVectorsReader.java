@@ -81,7 +81,8 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
                 state.segmentSuffix);
         for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
           var entry =
-              PrefixFieldEntry.read(meta, number, state.fieldInfos, state.segmentInfo.maxDoc());
+              PrefixFieldEntry.read(
+                  meta, number, state.fieldInfos, state.segmentInfo.maxDoc(), version);
           entries.put(entry.info().name, entry);
         }
       } catch (Throwable t) {

@@ -125,7 +125,7 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
     for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
       float[] flat = merged.vectorValue(it.index());
       int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
-      encoder.writeVectors(data, flat, count, shape.dimension());
+      encoder.writeVectors(data, flat, count);
       docs.add(doc);
       counts = ArrayUtil.grow(counts, docCount + 1);
       counts[docCount++] = (byte) count;

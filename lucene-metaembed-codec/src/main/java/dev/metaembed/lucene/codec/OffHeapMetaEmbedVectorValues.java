@@ -8,14 +8,14 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   private final PrefixStore store;
   private final IndexedDISI sparseDocs;
-  private final float[] buffer;
+  private final IndexedDISI prefetchDocs; // a second cursor, so prefetching runs ahead of reads
   private int ord = -1;
   private int lastDoc = -1;
 
   OffHeapMetaEmbedVectorValues(PrefixStore store) throws IOException {
     this.store = store;
     this.sparseDocs = store.isSparse() ? store.sparseDocs() : null;
-    this.buffer = new float[store.entry.shape().vectorComponents()];
+    this.prefetchDocs = store.isSparse() ? store.sparseDocs() : null;
   }
 
   @Override
@@ -44,8 +44,9 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   public float[][] vectors(int count) throws IOException {
     checkPositioned();
     int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
-    store.read(ord, n, buffer);
-    return split(buffer, n, dimension());
+    float[] flat = new float[n * dimension()];
+    store.read(ord, n, flat);
+    return split(flat, n, dimension());
   }
 
   @Override
@@ -54,6 +55,35 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
     int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
     store.read(ord, n, dest);
     return n;
+  }
+
+  @Override
+  public int readVectors(int count, float[] dest) throws IOException {
+    checkPositioned();
+    int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
+    store.read(ord, n, dest);
+    return n;
+  }
+
+  @Override
+  public void prefetch(int[] docs, int from, int to, int count) throws IOException {
+    for (int i = from; i < to; i++) {
+      int target = ordOf(docs[i]);
+      if (target >= 0) {
+        store.prefetch(target, Math.min(count, store.vectorCount(target)));
+      }
+    }
+  }
+
+  /** The ord of {@code doc} without moving this instance, or -1; docs must not go backwards. */
+  private int ordOf(int doc) throws IOException {
+    if (prefetchDocs == null) {
+      return doc < store.size() ? doc : -1;
+    }
+    if (prefetchDocs.docID() < doc) {
+      prefetchDocs.advance(doc);
+    }
+    return prefetchDocs.docID() == doc ? prefetchDocs.index() : -1;
   }
 
   private void checkPositioned() {

@@ -71,6 +71,14 @@ final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
     return read;
   }
 
+  @Override
+  public int readVectors(int n, float[] dest) {
+    checkPositioned();
+    int read = Math.min(Math.max(n, 0), count);
+    System.arraycopy(current, 0, dest, 0, read * shape.dimension());
+    return read;
+  }
+
   private void checkPositioned() {
     if (current == null) {
       throw new IllegalStateException("not positioned on a document with vectors");

@@ -25,7 +25,8 @@ record PrefixFieldEntry(
     DirectMonotonicReader.Meta startsMeta,
     long startsLength) {
 
-  static PrefixFieldEntry read(IndexInput meta, int fieldNumber, FieldInfos infos, int maxDoc)
+  static PrefixFieldEntry read(
+      IndexInput meta, int fieldNumber, FieldInfos infos, int maxDoc, int version)
       throws IOException {
     FieldInfo info = infos.fieldInfo(fieldNumber);
     if (info == null) {
@@ -33,6 +34,12 @@ record PrefixFieldEntry(
     }
     MetaEmbedFieldShape shape = shapeOf(info, meta);
     VectorStorage storage = VectorStorage.fromCode(meta.readByte());
+    if (version < MetaEmbedVectorsFormat.VERSION_STORAGE_ENCODINGS
+        && storage != VectorStorage.FLOAT32) {
+      throw new CorruptIndexException(
+          "field \"" + info.name + "\": storage " + storage + " in a version " + version + " segment",
+          meta);
+    }
     VectorSimilarityFunction similarity = readSimilarity(meta);
     int dimension = meta.readVInt();
     int maxVectors = meta.readVInt();

@@ -64,7 +64,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     }
     int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
     try {
-      encoder.writeVectors(temp, flat, count, shape.dimension());
+      encoder.writeVectors(temp, flat, count);
     } catch (Throwable t) {
       tempBroken = true; // offsets after a partial write would be wrong: fail the flush
       throw t;

@@ -17,6 +17,8 @@ final class PrefixStore {
   private final IndexInput vectors;
   private final LongValues starts;
   private final LongValues ordToDoc;
+  private byte[] scratch; // encoded bytes of one document, for encodings that decode
+  private float[] buffer; // decoded vectors of one document, for reads into float[][]
 
   PrefixStore(PrefixFieldEntry entry, IndexInput data) throws IOException {
     this.entry = entry;
@@ -56,17 +58,40 @@ final class PrefixStore {
     return (int) (starts.get(ord + 1) - starts.get(ord));
   }
 
-  /** Reads the first {@code count} vectors of {@code ord}, one per array of {@code dest}. */
+  /** Reads the first {@code count} vectors of {@code ord}, decoded, one per array of {@code dest}. */
   void read(int ord, int count, float[][] dest) throws IOException {
-    vectors.seek(starts.get(ord) * entry.shape().bytesPerVector());
+    if (buffer == null) {
+      buffer = new float[entry.shape().vectorComponents()];
+    }
+    read(ord, count, buffer);
+    int dimension = entry.shape().dimension();
     for (int i = 0; i < count; i++) {
-      vectors.readFloats(dest[i], 0, entry.shape().dimension());
+      System.arraycopy(buffer, i * dimension, dest[i], 0, dimension);
     }
   }
 
-  /** Reads the first {@code count} vectors of {@code ord} into {@code dest}, flattened. */
+  /**
+   * Reads the first {@code count} vectors of {@code ord} into {@code dest}, decoded and back to
+   * back: one contiguous read of the encoded prefix, nothing else of the document.
+   */
   void read(int ord, int count, float[] dest) throws IOException {
-    vectors.seek(starts.get(ord) * entry.shape().bytesPerVector());
-    vectors.readFloats(dest, 0, count * entry.shape().dimension());
+    vectors.seek(start(ord));
+    if (scratch == null && entry.shape().storage() != VectorStorage.FLOAT32) {
+      MetaEmbedFieldShape shape = entry.shape();
+      scratch = new byte[Math.toIntExact(shape.bytesPerVector() * shape.maxVectors())];
+    }
+    entry.shape().storage().readVectors(vectors, count, entry.shape().dimension(), dest, scratch);
+  }
+
+  /**
+   * Asks the directory to load the first {@code count} vectors of {@code ord} in the background,
+   * so a later {@link #read} does not wait for the page.
+   */
+  void prefetch(int ord, int count) throws IOException {
+    vectors.prefetch(start(ord), count * entry.shape().bytesPerVector());
+  }
+
+  private long start(int ord) {
+    return starts.get(ord) * entry.shape().bytesPerVector();
   }
 }

@@ -3,8 +3,6 @@ package dev.metaembed.lucene.codec;
 import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.DIRECT_MONOTONIC_BLOCK_SHIFT;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import org.apache.lucene.codecs.lucene95.OrdToDocDISIReaderConfiguration;
 import org.apache.lucene.index.DocsWithFieldSet;
@@ -31,21 +29,19 @@ final class PrefixStoreOutput {
   /** Alignment of each field's vectors in {@code .mvd}, so mapped reads start on a cache line. */
   static final int VECTORS_ALIGNMENT = 64;
 
-  private final ByteBuffer buffer;
+  private final MetaEmbedFieldShape shape;
+  private final byte[] buffer;
 
   /** An encoder for vectors of {@code shape}, able to write up to maxVectors at once. */
   PrefixStoreOutput(MetaEmbedFieldShape shape) {
-    this.buffer =
-        ByteBuffer.allocate(Math.toIntExact(shape.bytesPerVector() * shape.maxVectors()))
-            .order(ByteOrder.LITTLE_ENDIAN);
+    this.shape = shape;
+    this.buffer = new byte[Math.toIntExact(shape.bytesPerVector() * shape.maxVectors())];
   }
 
-  /** Writes the first {@code count} vectors of a flattened document as FLOAT32. */
-  void writeVectors(DataOutput out, float[] flat, int count, int dimension) throws IOException {
-    int components = count * dimension;
-    buffer.clear();
-    buffer.asFloatBuffer().put(flat, 0, components);
-    out.writeBytes(buffer.array(), 0, components * Float.BYTES);
+  /** Writes the first {@code count} vectors of a flattened document in the field's storage. */
+  void writeVectors(DataOutput out, float[] flat, int count) throws IOException {
+    shape.storage().encode(flat, count, shape.dimension(), buffer, 0);
+    out.writeBytes(buffer, 0, Math.toIntExact(count * shape.bytesPerVector()));
   }
 
   /**

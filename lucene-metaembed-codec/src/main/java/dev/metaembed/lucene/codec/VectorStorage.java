@@ -1,24 +1,177 @@
 package dev.metaembed.lucene.codec;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Locale;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.BitUtil;
 
 /**
- * How the prefix store encodes the components of a field's vectors. The encoding is chosen per
- * field and recorded in the field's {@code FieldInfo} attributes and in the segment metadata.
+ * How the prefix store encodes one vector of {@code dim} components, chosen per field ({@link
+ * MetaEmbedField#createFieldType(int, int, org.apache.lucene.index.VectorSimilarityFunction,
+ * VectorStorage)}) and recorded in the field's {@code FieldInfo} attributes and in the segment
+ * metadata. Every encoding is a fixed number of bytes per vector ({@link #bytesPerVector}), so the
+ * first {@code r} vectors of a document stay one contiguous range. All multi-byte values are
+ * little-endian. Compact encodings are decoded to floats and scored against the float query
+ * vectors (asymmetric scoring: the query is never quantized).
  *
- * <p>This version of the format writes {@link #FLOAT32} only; compact encodings are added behind
- * the same layout without changing the meaning of existing codes.
+ * <table class="padding1">
+ *   <caption>Encodings (bytes per vector for dimension d)</caption>
+ *   <tr><th>encoding</th><th>code</th><th>bytes</th><th>layout, decoding</th></tr>
+ *   <tr><td>{@link #FLOAT32}</td><td>0</td><td>4d</td><td>d IEEE 754 floats, exact</td></tr>
+ *   <tr><td>{@link #BFLOAT16}</td><td>1</td><td>2d</td><td>d bfloat16 (the float's upper 16
+ *       bits, rounded to nearest even)</td></tr>
+ *   <tr><td>{@link #INT8}</td><td>2</td><td>d + 8</td><td>float α, float m, then d signed bytes
+ *       c; component k is m + α·(c_k + 128)</td></tr>
+ *   <tr><td>{@link #BIT}</td><td>3</td><td>⌈d/8⌉ + 4</td><td>float s, then d sign bits (bit k in
+ *       byte k/8, least significant first); component k is +s when its bit is set, else −s</td></tr>
+ * </table>
  */
 public enum VectorStorage {
-  /** Four bytes per component, IEEE 754 little-endian, exactly the values indexed. */
-  FLOAT32(0, Float.BYTES);
+  /** Four bytes per component, exactly the values indexed. */
+  FLOAT32(0) {
+    @Override
+    public int bytesPerVector(int dim) {
+      return Math.multiplyExact(dim, Float.BYTES);
+    }
+
+    @Override
+    void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset) {
+      for (int k = 0; k < dim; k++) {
+        BitUtil.VH_LE_FLOAT.set(dst, dstOffset + k * Float.BYTES, src[srcOffset + k]);
+      }
+    }
+
+    @Override
+    void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
+      for (int k = 0; k < dim; k++) {
+        dst[dstOffset + k] = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset + k * Float.BYTES);
+      }
+    }
+
+    @Override
+    public void encode(float[] src, int count, int dim, byte[] dst, int dstOffset) {
+      ByteBuffer.wrap(dst, dstOffset, count * bytesPerVector(dim))
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
+          .put(src, 0, count * dim);
+    }
+
+    @Override
+    public void readVectors(IndexInput in, int count, int dim, float[] dst, byte[] scratch)
+        throws IOException {
+      in.readFloats(dst, 0, count * dim); // a bulk copy from the mapped file, nothing to decode
+    }
+  },
+
+  /**
+   * Two bytes per component: bfloat16, the upper half of the float rounded to nearest even (8
+   * exponent bits, 8 significant bits), MetaEmbed's native training precision.
+   */
+  BFLOAT16(1) {
+    @Override
+    public int bytesPerVector(int dim) {
+      return Math.multiplyExact(dim, Short.BYTES);
+    }
+
+    @Override
+    void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset) {
+      for (int k = 0; k < dim; k++) {
+        BitUtil.VH_LE_SHORT.set(dst, dstOffset + k * Short.BYTES, toBFloat16(src[srcOffset + k]));
+      }
+    }
+
+    @Override
+    void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
+      for (int k = 0; k < dim; k++) {
+        short bits = (short) BitUtil.VH_LE_SHORT.get(src, srcOffset + k * Short.BYTES);
+        dst[dstOffset + k] = Float.intBitsToFloat(bits << 16);
+      }
+    }
+  },
+
+  /**
+   * One byte per component plus two floats per vector: each vector is scalar-quantized over its
+   * own range [m, m + 255α], so each vector keeps its own precision and the reconstruction error
+   * is at most α/2 per component. The two floats are the correction that maps codes back to values:
+   * {@code q·v ≈ α·Σ q_k (c_k + 128) + m·Σ q_k}.
+   */
+  INT8(2) {
+    @Override
+    public int bytesPerVector(int dim) {
+      return Math.addExact(dim, 2 * Float.BYTES);
+    }
+
+    @Override
+    void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset) {
+      float min = Float.POSITIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int k = 0; k < dim; k++) {
+        min = Math.min(min, src[srcOffset + k]);
+        max = Math.max(max, src[srcOffset + k]);
+      }
+      float step = (float) (((double) max - min) / 255);
+      BitUtil.VH_LE_FLOAT.set(dst, dstOffset, step);
+      BitUtil.VH_LE_FLOAT.set(dst, dstOffset + Float.BYTES, min);
+      int codes = dstOffset + 2 * Float.BYTES;
+      for (int k = 0; k < dim; k++) {
+        int level = step == 0 ? 0 : (int) Math.round((src[srcOffset + k] - (double) min) / step);
+        dst[codes + k] = (byte) (Math.clamp(level, 0, 255) - 128);
+      }
+    }
+
+    @Override
+    void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
+      float step = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset);
+      float base = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset + Float.BYTES) + 128 * step;
+      int codes = srcOffset + 2 * Float.BYTES;
+      for (int k = 0; k < dim; k++) {
+        dst[dstOffset + k] = Math.fma(step, src[codes + k], base);
+      }
+    }
+  },
+
+  /**
+   * One bit per component plus one float per vector: the component's sign, scaled by the vector's
+   * mean absolute component (the scale that minimises the squared error of a sign code).
+   */
+  BIT(3) {
+    @Override
+    public int bytesPerVector(int dim) {
+      return Math.addExact((dim + 7) / 8, Float.BYTES);
+    }
+
+    @Override
+    void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset) {
+      double absSum = 0;
+      int bits = dstOffset + Float.BYTES;
+      java.util.Arrays.fill(dst, bits, bits + (dim + 7) / 8, (byte) 0);
+      for (int k = 0; k < dim; k++) {
+        float value = src[srcOffset + k];
+        absSum += Math.abs(value);
+        if (value > 0) {
+          dst[bits + (k >> 3)] |= (byte) (1 << (k & 7));
+        }
+      }
+      BitUtil.VH_LE_FLOAT.set(dst, dstOffset, (float) (absSum / dim));
+    }
+
+    @Override
+    void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
+      float scale = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset);
+      int bits = srcOffset + Float.BYTES;
+      for (int k = 0; k < dim; k++) {
+        // 0f - scale, not -scale: a decoded vector never holds -0.0f, the padding marker
+        dst[dstOffset + k] = ((src[bits + (k >> 3)] >> (k & 7)) & 1) != 0 ? scale : 0f - scale;
+      }
+    }
+  };
 
   private final byte code;
-  private final int bytesPerComponent;
 
-  VectorStorage(int code, int bytesPerComponent) {
+  VectorStorage(int code) {
     this.code = (byte) code;
-    this.bytesPerComponent = bytesPerComponent;
   }
 
   /** The byte written in the segment metadata for this encoding. */
@@ -26,15 +179,49 @@ public enum VectorStorage {
     return code;
   }
 
-  /** Bytes one vector component takes on disk. */
-  public int bytesPerComponent() {
-    return bytesPerComponent;
-  }
+  /** Bytes one vector of {@code dim} components takes on disk. */
+  public abstract int bytesPerVector(int dim);
 
   /** The encoding's name as it appears in field attributes and configuration ("float32"). */
   public String attributeValue() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /**
+   * Encodes {@code count} vectors of {@code dim} components, stored back to back in {@code src},
+   * into {@code dst} ({@code count × bytesPerVector(dim)} bytes from {@code dstOffset}). Components
+   * must be finite.
+   */
+  public void encode(float[] src, int count, int dim, byte[] dst, int dstOffset) {
+    int bytes = bytesPerVector(dim);
+    for (int v = 0; v < count; v++) {
+      encodeVector(src, v * dim, dim, dst, dstOffset + v * bytes);
+    }
+  }
+
+  /** Decodes {@code count} encoded vectors from {@code src} into {@code dst}, back to back. */
+  public void decode(byte[] src, int srcOffset, int count, int dim, float[] dst) {
+    int bytes = bytesPerVector(dim);
+    for (int v = 0; v < count; v++) {
+      decodeVector(src, srcOffset + v * bytes, dim, dst, v * dim);
+    }
+  }
+
+  /**
+   * Reads {@code count} encoded vectors at {@code in}'s position into {@code dst}, decoded and back
+   * to back, using {@code scratch} (at least {@code count × bytesPerVector(dim)} bytes) for the
+   * encoded bytes when decoding is needed.
+   */
+  public void readVectors(IndexInput in, int count, int dim, float[] dst, byte[] scratch)
+      throws IOException {
+    int length = count * bytesPerVector(dim);
+    in.readBytes(scratch, 0, length);
+    decode(scratch, 0, count, dim, dst);
+  }
+
+  abstract void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset);
+
+  abstract void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset);
 
   /** The encoding stored under {@code code}, or null when no encoding has that code. */
   static VectorStorage fromCode(int code) {
@@ -54,5 +241,18 @@ public enum VectorStorage {
       }
     }
     return null;
+  }
+
+  /**
+   * bfloat16 bits of a finite float, rounded to nearest even; never rounds up to infinity, never
+   * gives negative zero.
+   */
+  static short toBFloat16(float value) {
+    int bits = Float.floatToRawIntBits(value);
+    int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
+    if ((rounded & 0x7F80) == 0x7F80) {
+      rounded = bits >>> 16; // rounding overflowed the exponent: truncate instead
+    }
+    return rounded == 0x8000 ? 0 : (short) rounded; // -0.0f is the padding marker: store +0.0f
   }
 }

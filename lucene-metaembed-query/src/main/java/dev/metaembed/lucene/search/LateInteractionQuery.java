@@ -212,12 +212,13 @@ public final class LateInteractionQuery extends Query {
       return Explanation.noMatch("document has no vectors in field \"" + field + "\"");
     }
     int budget = Math.min(documentBudget, values.maxVectors());
-    float[][] docVectors = new float[budget][values.dimension()];
+    float[] docVectors = new float[budget * values.dimension()];
     int count = values.readVectors(budget, docVectors);
     Explanation maxSim =
-        MaxSim.explain(queryVectors, queryBudget, docVectors, count, budget, values.similarityFunction());
-    return Explanation.match(
-        maxSim.getValue(), "late interaction on field \"" + field + "\" (score " + score + "):", maxSim);
+        new MaxSimScorer(queryVectors, queryBudget, values.similarityFunction())
+            .explain(docVectors, count, budget);
+    // the value is the score the hit got; the detail recomputes it (equal up to rounding)
+    return Explanation.match(score, "late interaction on field \"" + field + "\":", maxSim);
   }
 
   String getField() {

@@ -1,11 +1,12 @@
 package dev.metaembed.lucene.search;
 
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.Explanation;
 
 /**
- * Budgeted late interaction: {@code Σ_{i<r_q} max_{j<r_c} similarity.compare(q_i, d_j)}, Lucene's
- * {@code SUM_MAX_SIM} over the prefixes the budget keeps. Allocation-free.
+ * The definition of budgeted late interaction, {@code Σ_{i<r_q} max_{j<r_c}
+ * similarity.compare(q_i, d_j)} (Lucene's {@code SUM_MAX_SIM} over the prefixes the budget keeps),
+ * computed pair by pair with {@link VectorSimilarityFunction#compare}. It is the reference the
+ * fast {@link MaxSimScorer} is tested and benchmarked against; searches use {@link MaxSimScorer}.
  */
 public final class MaxSim {
   private MaxSim() {}
@@ -29,46 +30,5 @@ public final class MaxSim {
       sum += best;
     }
     return sum;
-  }
-
-  /**
-   * Explains {@link #score}: its value, the budget, and for each query vector the best document
-   * vector and its similarity. The value is computed exactly as {@link #score} computes it.
-   */
-  public static Explanation explain(
-      float[][] query,
-      int queryCount,
-      float[][] doc,
-      int docCount,
-      int documentBudget,
-      VectorSimilarityFunction similarity) {
-    Explanation[] perQueryVector = new Explanation[queryCount];
-    float sum = 0f;
-    for (int i = 0; i < queryCount; i++) {
-      float best = Float.NEGATIVE_INFINITY;
-      int bestIndex = -1;
-      for (int j = 0; j < docCount; j++) {
-        float sim = similarity.compare(query[i], doc[j]);
-        if (sim > best) {
-          best = sim;
-          bestIndex = j;
-        }
-      }
-      sum += best;
-      perQueryVector[i] =
-          Explanation.match(
-              best,
-              "query vector " + i + ": best document vector " + bestIndex + " (" + similarity + ")");
-    }
-    return Explanation.match(
-        sum,
-        "MaxSim with budget (r_q="
-            + queryCount
-            + ", r_c="
-            + documentBudget
-            + "), "
-            + docCount
-            + " document vectors used, sum of:",
-        perQueryVector);
   }
 }

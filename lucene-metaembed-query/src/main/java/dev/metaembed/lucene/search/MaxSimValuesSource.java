@@ -41,8 +41,9 @@ public final class MaxSimValuesSource extends DoubleValuesSource {
     if (values == null) {
       return DoubleValues.EMPTY;
     }
-    float[][] docVectors =
-        new float[Math.min(documentBudget, values.maxVectors())][values.dimension()];
+    int budget = Math.min(documentBudget, values.maxVectors());
+    float[] docVectors = new float[budget * values.dimension()];
+    MaxSimScorer scorer = new MaxSimScorer(queryVectors, queryBudget, values.similarityFunction());
     return new DoubleValues() {
       private float score;
 
@@ -56,9 +57,7 @@ public final class MaxSimValuesSource extends DoubleValuesSource {
         if (values.advanceExact(doc) == false) {
           return false;
         }
-        int count = values.readVectors(docVectors.length, docVectors);
-        score =
-            MaxSim.score(queryVectors, queryBudget, docVectors, count, values.similarityFunction());
+        score = scorer.score(docVectors, values.readVectors(budget, docVectors));
         return true;
       }
     };

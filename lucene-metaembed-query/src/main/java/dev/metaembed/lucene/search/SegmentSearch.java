@@ -33,8 +33,13 @@ final class SegmentSearch {
   private final LateInteractionQuery query;
   private final LeafReaderContext context;
   private final QueryTimeout timeout;
+  /** Candidates whose prefixes are prefetched ahead of the one being scored. */
+  private static final int PREFETCH_WINDOW = 32;
+
   private final MetaEmbedVectorValues values;
-  private final float[][] docVectors;
+  private final MaxSimScorer scorer;
+  private final int documentBudget;
+  private final float[] docVectors;
   private boolean timedOut;
 
   private SegmentSearch(
@@ -46,8 +51,10 @@ final class SegmentSearch {
     this.context = context;
     this.timeout = timeout;
     this.values = values;
-    int documentVectors = Math.min(query.documentBudget(), values.maxVectors());
-    this.docVectors = new float[documentVectors][values.dimension()];
+    this.documentBudget = Math.min(query.documentBudget(), values.maxVectors());
+    this.docVectors = new float[documentBudget * values.dimension()];
+    this.scorer =
+        new MaxSimScorer(query.queryVectors(), query.queryBudget(), values.similarityFunction());
   }
 
   /**
@@ -130,6 +137,10 @@ final class SegmentSearch {
   private TopDocs score(int[] candidates) throws IOException {
     TopHits top = new TopHits(query.getK());
     for (int i = 0; i < candidates.length && checkTimeout(i) == false; i++) {
+      if (i % PREFETCH_WINDOW == 0) {
+        int to = Math.min(i + PREFETCH_WINDOW, candidates.length);
+        values.prefetch(candidates, i, to, documentBudget);
+      }
       scoreInto(top, candidates[i]);
     }
     return top.topDocs(timedOut);
@@ -148,11 +159,8 @@ final class SegmentSearch {
 
   private void scoreInto(TopHits top, int doc) throws IOException {
     if (values.advanceExact(doc)) {
-      int count = values.readVectors(docVectors.length, docVectors);
-      top.offer(
-          doc,
-          MaxSim.score(
-              query.queryVectors(), query.queryBudget(), docVectors, count, values.similarityFunction()));
+      int count = values.readVectors(documentBudget, docVectors);
+      top.offer(doc, scorer.score(docVectors, count));
     }
   }
 

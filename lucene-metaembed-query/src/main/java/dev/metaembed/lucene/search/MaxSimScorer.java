@@ -1,0 +1,164 @@
+package dev.metaembed.lucene.search;
+
+import java.util.Objects;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * Budgeted late interaction for one query: {@code Σ_{i<r_q} max_{j<r_c} similarity(q_i, d_j)}, the
+ * score Lucene's {@code SUM_MAX_SIM} gives to the budget's prefixes, computed by a {@link
+ * MaxSimKernel} over document vectors stored back to back in a float array.
+ *
+ * <p>Every similarity reduces to a best dot product per query vector, because each is increasing
+ * in an adjusted dot product: {@code DOT_PRODUCT} and {@code MAXIMUM_INNER_PRODUCT} use it as is,
+ * {@code COSINE} divides it by the document vector's norm, and {@code EUCLIDEAN} maximises {@code
+ * 2·q·d − |d|²} (so {@code |q − d|² = |q|² − best}). The similarity's own mapping to a score is
+ * applied once per query vector.
+ *
+ * <p>Holds scratch space: not thread-safe, one instance per thread. Allocates nothing per call.
+ */
+public final class MaxSimScorer {
+  private final MaxSimKernel kernel;
+  private final VectorSimilarityFunction similarity;
+  private final int dimension;
+  private final int queryCount;
+  private final float[] query;
+  private final float[] queryNorms;
+  private final float[] best;
+  private float[] scale;
+  private float[] shift;
+
+  /** A scorer for the first {@code queryBudget} of {@code queryVectors} on this JVM's kernel. */
+  public MaxSimScorer(
+      float[][] queryVectors, int queryBudget, VectorSimilarityFunction similarity) {
+    this(queryVectors, queryBudget, similarity, MaxSimKernel.get());
+  }
+
+  /** A scorer for the first {@code queryBudget} of {@code queryVectors} on {@code kernel}. */
+  public MaxSimScorer(
+      float[][] queryVectors,
+      int queryBudget,
+      VectorSimilarityFunction similarity,
+      MaxSimKernel kernel) {
+    this.kernel = Objects.requireNonNull(kernel, "kernel must not be null");
+    this.similarity = Objects.requireNonNull(similarity, "similarity must not be null");
+    if (queryBudget < 1 || queryBudget > queryVectors.length) {
+      throw new IllegalArgumentException(
+          "query budget must be in 1.." + queryVectors.length + ", got " + queryBudget);
+    }
+    this.dimension = queryVectors[0].length;
+    this.queryCount = queryBudget;
+    this.query = new float[queryBudget * dimension];
+    for (int i = 0; i < queryBudget; i++) {
+      System.arraycopy(queryVectors[i], 0, query, i * dimension, dimension);
+    }
+    this.queryNorms = similarity == VectorSimilarityFunction.COSINE
+            || similarity == VectorSimilarityFunction.EUCLIDEAN
+        ? new float[queryBudget]
+        : null;
+    for (int i = 0; queryNorms != null && i < queryBudget; i++) {
+      float squared = kernel.dot(query, i * dimension, query, i * dimension, dimension);
+      queryNorms[i] = similarity == VectorSimilarityFunction.COSINE ? (float) Math.sqrt(squared) : squared;
+    }
+    this.best = new float[queryBudget];
+  }
+
+  /** Components per vector. */
+  public int dimension() {
+    return dimension;
+  }
+
+  /** The query vectors used (r_q). */
+  public int queryCount() {
+    return queryCount;
+  }
+
+  /**
+   * The budgeted MaxSim of the query against {@code docCount} document vectors stored back to back
+   * in {@code docs} (the caller has already cut them to the document budget).
+   */
+  public float score(float[] docs, int docCount) {
+    bestPerQueryVector(docs, docCount);
+    float sum = 0f;
+    for (int i = 0; i < queryCount; i++) {
+      sum += toScore(i, best[i]);
+    }
+    return sum;
+  }
+
+  /**
+   * Explains {@link #score}: the budget and, per query vector, its best document vector and
+   * similarity.
+   */
+  public Explanation explain(float[] docs, int docCount, int documentBudget) {
+    bestPerQueryVector(docs, docCount);
+    Explanation[] perQueryVector = new Explanation[queryCount];
+    float sum = 0f;
+    for (int i = 0; i < queryCount; i++) {
+      float value = toScore(i, best[i]);
+      sum += value;
+      perQueryVector[i] =
+          Explanation.match(
+              value,
+              "query vector " + i + ": best document vector " + argBest(i, docs, docCount) + " (" + similarity + ")");
+    }
+    return Explanation.match(
+        sum,
+        "MaxSim with budget (r_q=" + queryCount + ", r_c=" + documentBudget + "), "
+            + docCount + " document vectors used, sum of:",
+        perQueryVector);
+  }
+
+  private void bestPerQueryVector(float[] docs, int docCount) {
+    if (docCount < 1) {
+      throw new IllegalArgumentException("at least one document vector is needed, got " + docCount);
+    }
+    if (queryNorms != null) {
+      adjustments(docs, docCount);
+      kernel.maxDot(query, queryCount, docs, docCount, dimension, scale, shift, best);
+    } else {
+      kernel.maxDot(query, queryCount, docs, docCount, dimension, null, null, best);
+    }
+  }
+
+  /** Per document vector: 1/|d| for cosine; 2 and −|d|² for Euclidean. */
+  private void adjustments(float[] docs, int docCount) {
+    if (scale == null || scale.length < docCount) {
+      scale = new float[docCount];
+      shift = new float[docCount];
+    }
+    boolean cosine = similarity == VectorSimilarityFunction.COSINE;
+    for (int j = 0; j < docCount; j++) {
+      float squared = kernel.dot(docs, j * dimension, docs, j * dimension, dimension);
+      scale[j] = cosine ? (float) (1 / Math.sqrt(squared)) : 2f;
+      shift[j] = cosine ? 0f : -squared;
+    }
+  }
+
+  private float toScore(int i, float bestAdjusted) {
+    return switch (similarity) {
+      case DOT_PRODUCT -> VectorUtil.normalizeToUnitInterval(bestAdjusted);
+      case MAXIMUM_INNER_PRODUCT -> VectorUtil.scaleMaxInnerProductScore(bestAdjusted);
+      case COSINE -> VectorUtil.normalizeToUnitInterval(bestAdjusted / queryNorms[i]);
+      case EUCLIDEAN ->
+          VectorUtil.normalizeDistanceToUnitInterval(Math.max(queryNorms[i] - bestAdjusted, 0f));
+    };
+  }
+
+  /** The document vector with the best adjusted dot product for query vector {@code i}. */
+  private int argBest(int i, float[] docs, int docCount) {
+    float[] docScale = queryNorms == null ? null : scale;
+    int arg = 0;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < docCount; j++) {
+      float dot = kernel.dot(query, i * dimension, docs, j * dimension, dimension);
+      float value = MaxSimKernel.adjust(dot, docScale, shift, j);
+      if (value > max) {
+        max = value;
+        arg = j;
+      }
+    }
+    return arg;
+  }
+}
