@@ -14,17 +14,12 @@ import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnFieldVectorsWriter;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsWriter;
-import org.apache.lucene.index.DocsWithFieldSet;
 import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexFileNames;
-import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.IndexOutput;
-import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.IORunnable;
 import org.apache.lucene.util.IOUtils;
 
@@ -114,22 +109,9 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
   /** Streams the merged documents' vectors straight into {@code .mvd}, in merged doc order. */
   private void mergePrefixes(FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState mergeState)
       throws IOException {
-    FloatVectorValues merged =
-        MergedVectorValues.mergeFloatVectorValues(fieldInfo, mergeState);
-    PrefixStoreOutput encoder = new PrefixStoreOutput(shape);
-    DocsWithFieldSet docs = new DocsWithFieldSet();
-    byte[] counts = new byte[0];
-    int docCount = 0;
     long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
-    KnnVectorValues.DocIndexIterator it = merged.iterator();
-    for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-      float[] flat = merged.vectorValue(it.index());
-      int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
-      encoder.writeVectors(data, flat, count);
-      docs.add(doc);
-      counts = ArrayUtil.grow(counts, docCount + 1);
-      counts[docCount++] = (byte) count;
-    }
+    PrefixMerger merged = new PrefixMerger();
+    merged.merge(fieldInfo, shape, mergeState, data);
     PrefixStoreOutput.writeField(
         meta,
         data,
@@ -137,9 +119,9 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
         shape,
         state.segmentInfo.maxDoc(),
         vectorsOffset,
-        docs,
-        counts,
-        docCount);
+        merged.docs,
+        merged.counts,
+        merged.docCount);
   }
 
   private static void checkSameShape(

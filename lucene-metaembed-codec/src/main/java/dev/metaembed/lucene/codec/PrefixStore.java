@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.lucene90.IndexedDISI;
+import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.util.LongValues;
 import org.apache.lucene.util.packed.DirectMonotonicReader;
@@ -81,6 +82,14 @@ final class PrefixStore {
       scratch = new byte[Math.toIntExact(shape.bytesPerVector() * shape.maxVectors())];
     }
     entry.shape().storage().readVectors(vectors, count, entry.shape().dimension(), dest, scratch);
+  }
+
+  /** Copies the encoded vectors of {@code ord} to {@code out} unchanged; returns how many. */
+  int copyEncoded(int ord, DataOutput out) throws IOException {
+    int count = vectorCount(ord);
+    vectors.seek(start(ord));
+    out.copyBytes(vectors, count * entry.shape().bytesPerVector());
+    return count;
   }
 
   /**

@@ -84,9 +84,9 @@ public enum VectorStorage {
 
     @Override
     void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
-      for (int k = 0; k < dim; k++) {
-        short bits = (short) BitUtil.VH_LE_SHORT.get(src, srcOffset + k * Short.BYTES);
-        dst[dstOffset + k] = Float.intBitsToFloat(bits << 16);
+      for (int k = FastDecoding.bfloat16(src, srcOffset, dim, dst, dstOffset); k < dim; k++) {
+        int b = srcOffset + k * Short.BYTES;
+        dst[dstOffset + k] = Float.intBitsToFloat((src[b + 1] << 24) | ((src[b] & 0xFF) << 16));
       }
     }
   },
@@ -126,7 +126,7 @@ public enum VectorStorage {
       float step = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset);
       float base = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset + Float.BYTES) + 128 * step;
       int codes = srcOffset + 2 * Float.BYTES;
-      for (int k = 0; k < dim; k++) {
+      for (int k = FastDecoding.int8(src, codes, dim, step, base, dst, dstOffset); k < dim; k++) {
         dst[dstOffset + k] = Math.fma(step, src[codes + k], base);
       }
     }
@@ -160,13 +160,31 @@ public enum VectorStorage {
     @Override
     void decodeVector(byte[] src, int srcOffset, int dim, float[] dst, int dstOffset) {
       float scale = (float) BitUtil.VH_LE_FLOAT.get(src, srcOffset);
+      // 0f + scale × ±1, never -0.0f (the padding marker) even when scale is 0
       int bits = srcOffset + Float.BYTES;
-      for (int k = 0; k < dim; k++) {
-        // 0f - scale, not -scale: a decoded vector never holds -0.0f, the padding marker
-        dst[dstOffset + k] = ((src[bits + (k >> 3)] >> (k & 7)) & 1) != 0 ? scale : 0f - scale;
+      int k = FastDecoding.bits(src, bits, dim, scale, dst, dstOffset);
+      for (; k + 8 <= dim; k += 8) {
+        int signs = (src[bits + (k >> 3)] & 0xFF) * 8;
+        for (int t = 0; t < 8; t++) {
+          dst[dstOffset + k + t] = 0f + SIGNS[signs + t] * scale;
+        }
+      }
+      for (; k < dim; k++) {
+        dst[dstOffset + k] = 0f + SIGNS[(src[bits + (k >> 3)] & 0xFF) * 8 + (k & 7)] * scale;
       }
     }
   };
+
+  /** For each byte value, the 8 signs (+1 for a set bit, least significant first, else −1). */
+  private static final float[] SIGNS = new float[256 * 8];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      for (int t = 0; t < 8; t++) {
+        SIGNS[b * 8 + t] = ((b >> t) & 1) != 0 ? 1f : -1f;
+      }
+    }
+  }
 
   private final byte code;
 

@@ -56,6 +56,19 @@ final class RandomMetaEmbedDocs {
     return copy;
   }
 
+  /** What the index returns for {@code vectors} stored as {@code storage}: encoded, then decoded. */
+  static float[][] stored(float[][] vectors, VectorStorage storage) {
+    float[][] exact = stored(vectors);
+    int dim = exact[0].length;
+    byte[] encoded = new byte[storage.bytesPerVector(dim)];
+    float[][] decoded = new float[exact.length][dim];
+    for (int i = 0; i < exact.length; i++) {
+      storage.encode(exact[i], 1, dim, encoded, 0);
+      storage.decode(encoded, 0, 1, dim, decoded[i]);
+    }
+    return decoded;
+  }
+
   private static boolean isZero(float[] v) {
     for (float x : v) {
       if (x != 0f) {

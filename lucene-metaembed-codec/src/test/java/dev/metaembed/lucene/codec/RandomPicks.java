@@ -11,4 +11,9 @@ final class RandomPicks {
     VectorSimilarityFunction[] all = VectorSimilarityFunction.values();
     return all[random.nextInt(all.length)];
   }
+
+  static VectorStorage storage(Random random) {
+    VectorStorage[] all = VectorStorage.values();
+    return all[random.nextInt(all.length)];
+  }
 }

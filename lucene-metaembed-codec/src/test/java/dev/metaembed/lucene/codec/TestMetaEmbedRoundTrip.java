@@ -39,11 +39,14 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
   private int dim;
   private int maxVectors;
   private VectorSimilarityFunction similarity;
+  private VectorStorage storage;
   private FieldType type;
   private FieldType otherType;
   /** id → vectors as stored, for live documents; missing key or null: no vectors. */
   private final Map<Integer, float[][]> reference = new HashMap<>();
   private final Map<Integer, float[][]> otherReference = new HashMap<>();
+  /** id → vector 0 as indexed: the graph keeps it in full precision whatever the storage. */
+  private final Map<Integer, float[]> firstVectors = new HashMap<>();
 
   @Override
   public void setUp() throws Exception {
@@ -51,7 +54,8 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
     dim = 1 + random().nextInt(48);
     maxVectors = random().nextBoolean() ? 64 : 1 + random().nextInt(16);
     similarity = RandomPicks.similarity(random());
-    type = MetaEmbedField.createFieldType(dim, maxVectors, similarity);
+    storage = RandomPicks.storage(random());
+    type = MetaEmbedField.createFieldType(dim, maxVectors, similarity, storage);
     otherType = MetaEmbedField.createFieldType(3, 2, VectorSimilarityFunction.EUCLIDEAN);
   }
 
@@ -96,6 +100,7 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
         writer.deleteDocuments(new Term("id", Integer.toString(id)));
         reference.remove(id);
         otherReference.remove(id);
+        firstVectors.remove(id);
       }
       case 1, 2 -> writer.updateDocument(new Term("id", Integer.toString(id)), newDocument(id));
       case 3 -> {
@@ -115,10 +120,12 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
     doc.add(new NumericDocValuesField("sort", random().nextInt(1000)));
     reference.remove(id);
     otherReference.remove(id);
+    firstVectors.remove(id);
     if (random().nextInt(5) != 0) { // some documents have no vectors: sparse fields
       float[][] vectors = RandomMetaEmbedDocs.randomDocument(random(), dim, maxVectors, similarity);
       doc.add(new MetaEmbedField(FIELD, vectors, type));
-      reference.put(id, RandomMetaEmbedDocs.stored(vectors));
+      reference.put(id, RandomMetaEmbedDocs.stored(vectors, storage));
+      firstVectors.put(id, RandomMetaEmbedDocs.stored(vectors)[0]);
     }
     if (random().nextBoolean()) {
       float[][] vectors =
@@ -177,8 +184,13 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
       }
       float[][] scratch = new float[values.maxVectors()][values.dimension()];
       assertEquals(head.length, values.readVectors(prefix, scratch));
+      float[] flatScratch = new float[values.maxVectors() * values.dimension()];
+      assertEquals(head.length, values.readVectors(prefix, flatScratch));
       for (int i = 0; i < head.length; i++) {
         assertArrayEquals(head[i], scratch[i], 0f);
+        float[] fromFlat = java.util.Arrays.copyOfRange(
+            flatScratch, i * values.dimension(), (i + 1) * values.dimension());
+        assertArrayEquals(head[i], fromFlat, 0f);
       }
       assertPadded(all, flat.vectorValue(flatDocs.index()), values.dimension());
       assertNull("doc id seen twice", seen.put((int) ids.longValue(), all));
@@ -219,6 +231,7 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
     if (values == null) {
       return;
     }
+    NumericDocValues ids = leaf.getNumericDocValues("id");
     float[] target = RandomMetaEmbedDocs.randomDocument(random(), dim, 1, similarity)[0];
     TopDocs hits =
         leaf.searchNearestVectors(
@@ -233,7 +246,8 @@ public class TestMetaEmbedRoundTrip extends LuceneTestCase {
       assertTrue(hit.doc > previous);
       previous = hit.doc;
       assertTrue(values.advanceExact(hit.doc));
-      float expected = similarity.compare(target, values.vectors(1)[0]);
+      assertTrue(ids.advanceExact(hit.doc));
+      float expected = similarity.compare(target, firstVectors.get((int) ids.longValue()));
       assertEquals(expected, hit.score, 1e-5f);
     }
   }

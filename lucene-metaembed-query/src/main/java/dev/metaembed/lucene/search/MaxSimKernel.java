@@ -10,8 +10,7 @@ import java.util.Locale;
  * <p>{@link #get()} is chosen once at startup: the Panama Vector API kernel when the {@code
  * jdk.incubator.vector} module is present and the hardware has vectors of at least 128 bits,
  * otherwise the plain-Java kernel. The system property {@code metaembed.maxsim.kernel} ({@code
- * panama} or {@code scalar}) overrides the choice. Both compute every pair's dot product in the
- * same order whatever the blocking, so a pair's value does not depend on its neighbours.
+ * panama} or {@code scalar}) overrides the choice. The two agree up to float rounding.
  */
 public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxSimKernel {
   private static final MaxSimKernel DEFAULT = choose(System.getProperty("metaembed.maxsim.kernel"));
@@ -62,21 +61,25 @@ public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxS
   public abstract float dot(float[] a, int aOffset, float[] b, int bOffset, int dim);
 
   /**
-   * For each query vector {@code i < queryCount}: {@code best[i] = max over j < docCount of
-   * dot(q_i, d_j) * scale[j] + shift[j]} ({@code scale} and {@code shift} both null: the plain dot
-   * product). The result for a pair equals {@link #dot} of that pair, adjusted.
-   *
-   * @param docCount at least 1
+   * Lays out the first {@code queryCount} query vectors (back to back in {@code query}) the way
+   * this kernel reads them; done once per query, then {@link PreparedQuery#maxDot} per candidate.
    */
-  public abstract void maxDot(
-      float[] query,
-      int queryCount,
-      float[] docs,
-      int docCount,
-      int dim,
-      float[] scale,
-      float[] shift,
-      float[] best);
+  public abstract PreparedQuery prepare(float[] query, int queryCount, int dim);
+
+  /** Query vectors laid out for one kernel. Immutable, so one instance may serve many threads. */
+  public interface PreparedQuery {
+    /** Query vectors prepared. */
+    int queryCount();
+
+    /**
+     * For each query vector {@code i}: {@code best[i] = max over j < docCount of dot(q_i, d_j) *
+     * scale[j] + shift[j]} ({@code scale} and {@code shift} both null: the plain dot product), with
+     * {@code docCount} document vectors back to back in {@code docs}.
+     *
+     * @param docCount at least 1
+     */
+    void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best);
+  }
 
   @Override
   public String toString() {

@@ -24,6 +24,7 @@ public final class MaxSimScorer {
   private final int dimension;
   private final int queryCount;
   private final float[] query;
+  private final MaxSimKernel.PreparedQuery prepared;
   private final float[] queryNorms;
   private final float[] best;
   private float[] scale;
@@ -62,6 +63,7 @@ public final class MaxSimScorer {
       queryNorms[i] = similarity == VectorSimilarityFunction.COSINE ? (float) Math.sqrt(squared) : squared;
     }
     this.best = new float[queryBudget];
+    this.prepared = kernel.prepare(query, queryBudget, dimension);
   }
 
   /** Components per vector. */
@@ -116,9 +118,9 @@ public final class MaxSimScorer {
     }
     if (queryNorms != null) {
       adjustments(docs, docCount);
-      kernel.maxDot(query, queryCount, docs, docCount, dimension, scale, shift, best);
+      prepared.maxDot(docs, docCount, dimension, scale, shift, best);
     } else {
-      kernel.maxDot(query, queryCount, docs, docCount, dimension, null, null, best);
+      prepared.maxDot(docs, docCount, dimension, null, null, best);
     }
   }
 

@@ -21,21 +21,25 @@ final class ScalarMaxSimKernel extends MaxSimKernel {
   }
 
   @Override
-  public void maxDot(
-      float[] query,
-      int queryCount,
-      float[] docs,
-      int docCount,
-      int dim,
-      float[] scale,
-      float[] shift,
-      float[] best) {
-    for (int i = 0; i < queryCount; i++) {
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < docCount; j++) {
-        max = Math.max(max, adjust(dot(query, i * dim, docs, j * dim, dim), scale, shift, j));
+  public PreparedQuery prepare(float[] query, int queryCount, int dim) {
+    float[] copy = java.util.Arrays.copyOf(query, queryCount * dim);
+    return new PreparedQuery() {
+      @Override
+      public int queryCount() {
+        return queryCount;
       }
-      best[i] = max;
-    }
+
+      @Override
+      public void maxDot(
+          float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
+        for (int i = 0; i < queryCount; i++) {
+          float max = Float.NEGATIVE_INFINITY;
+          for (int j = 0; j < docCount; j++) {
+            max = Math.max(max, adjust(dot(copy, i * dim, docs, j * dim, dim), scale, shift, j));
+          }
+          best[i] = max;
+        }
+      }
+    };
   }
 }
