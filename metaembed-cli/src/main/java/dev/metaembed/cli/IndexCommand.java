@@ -4,6 +4,7 @@ import dev.metaembed.cli.BeirFiles.Document;
 import dev.metaembed.encoder.MetaEmbedEncoder;
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
+import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.MultiTerms;
@@ -31,6 +34,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,6 +74,10 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--max-vectors", description = "keep the first N document vectors (default: all the model makes)")
   Integer maxVectors;
 
+  @Option(names = "--storage", defaultValue = "float32", converter = StorageConverter.class,
+      description = "how the prefix store encodes vectors: float32, bfloat16, int8 or bit (default: ${DEFAULT-VALUE})")
+  VectorStorage storage;
+
   @Option(names = "--threads", description = "encoder threads (default: available processors)")
   Integer threads;
 
@@ -86,12 +94,14 @@ final class IndexCommand implements Callable<Integer> {
     Files.createDirectories(index);
     try (Directory dir = FSDirectory.open(index)) {
       String modelName = checkModel(dir);
+      checkStorage(dir);
       try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, threads == null ? IndexLayout.defaultThreads() : threads)) {
         int keep = maxVectors == null ? encoder.documentVectors() : maxVectors;
         if (keep < 1 || keep > encoder.documentVectors()) {
           throw new UserException("--max-vectors must be in 1.." + encoder.documentVectors() + " for this model, got " + keep);
         }
-        FieldType type = MetaEmbedField.createFieldType(encoder.dimension(), keep, VectorSimilarityFunction.DOT_PRODUCT);
+        FieldType type = MetaEmbedField.createFieldType(
+            encoder.dimension(), keep, VectorSimilarityFunction.DOT_PRODUCT, storage);
         Set<String> done = indexedIds(dir);
         IndexWriterConfig config = new IndexWriterConfig().setCodec(new MetaEmbedCodec())
             .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
@@ -117,6 +127,35 @@ final class IndexCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** An existing index keeps its storage encoding: appending with another one is refused. */
+  private void checkStorage(Directory dir) throws IOException {
+    if (DirectoryReader.indexExists(dir) == false) {
+      return;
+    }
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      FieldInfo page = FieldInfos.getMergedFieldInfos(reader).fieldInfo(IndexLayout.VECTORS);
+      String recorded = page == null ? null : page.getAttribute("metaembed.storage");
+      if (recorded != null && recorded.equals(storage.attributeValue()) == false) {
+        throw new UserException(index + " stores its vectors as " + recorded + ", not "
+            + storage.attributeValue() + ": pass --storage " + recorded + " or use a new index");
+      }
+    }
+  }
+
+  /** Accepts storage names as written in field attributes ("int8"), in any case. */
+  static final class StorageConverter implements CommandLine.ITypeConverter<VectorStorage> {
+    @Override
+    public VectorStorage convert(String value) {
+      for (VectorStorage candidate : VectorStorage.values()) {
+        if (candidate.attributeValue().equalsIgnoreCase(value.trim())) {
+          return candidate;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "unknown storage '" + value + "' (float32, bfloat16, int8 or bit)");
+    }
   }
 
   /** The model recorded in an existing index must be the one asked for. */

@@ -1,6 +1,7 @@
 package dev.metaembed.cli;
 
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
+import dev.metaembed.lucene.codec.VectorStorage;
 import dev.metaembed.lucene.codec.MetaEmbedVectorsFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,9 +105,10 @@ final class InspectCommand implements Callable<Integer> {
       }
     }
     int dim = Integer.parseInt(field.getAttribute("metaembed.dimension"));
-    int bytesPerVector = dim * Float.BYTES;
+    String storage = field.getAttribute("metaembed.storage");
+    int bytesPerVector = VectorStorage.valueOf(storage.toUpperCase(Locale.ROOT)).bytesPerVector(dim);
     out.printf("  field %-12s MetaEmbed: dimension %d, max vectors %s, storage %s, similarity %s%n", field.name, dim,
-        field.getAttribute("metaembed.max_vectors"), field.getAttribute("metaembed.storage"), field.getVectorSimilarityFunction());
+        field.getAttribute("metaembed.max_vectors"), storage, field.getVectorSimilarityFunction());
     out.printf(Locale.ROOT, "    %d docs, %d vectors (%.1f per doc), %.1f KiB per doc on average%n", docs, vectors,
         vectors / (double) Math.max(docs, 1), vectors * (double) bytesPerVector / Math.max(docs, 1) / 1024);
     StringBuilder prefixes = new StringBuilder("    bytes read per document by budget prefix:");

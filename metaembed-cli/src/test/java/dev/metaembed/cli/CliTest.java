@@ -171,6 +171,21 @@ class CliTest {
   }
 
   @Test
+  void compactStorageIsKeptAndChecked() throws IOException {
+    Path index = work.resolve("int8-index");
+    Result indexed = run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--storage", "INT8");
+    assertEquals(0, indexed.exit(), indexed.err());
+    Result inspect = run("inspect", index.toString());
+    assertTrue(inspect.out().contains("storage int8"), inspect.out());
+    assertTrue(inspect.out().contains("r=8: 3136"), "8 int8 vectors of 384 + 8 correction bytes: " + inspect.out());
+    Result search = run("search", "--index", index.toString(), "--budget", "16x64", "-k", "3", "--json", "print files");
+    assertEquals(0, search.exit(), search.err());
+    assertEquals(3, search.out().lines().count());
+    assertUserError("stores its vectors as int8, not bit", "index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--storage", "bit");
+    assertUserError("unknown storage 'int4'", "index", "--corpus", corpus.toString(), "--index", work.resolve("x").toString(), "--storage", "int4");
+  }
+
+  @Test
   void helpShowsExamples() {
     for (String command : List.of("index", "search", "eval", "inspect", "demo")) {
       Result help = run(command, "--help");

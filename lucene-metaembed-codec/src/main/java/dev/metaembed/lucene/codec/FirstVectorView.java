@@ -3,6 +3,9 @@ package dev.metaembed.lucene.codec;
 import java.io.IOException;
 import java.util.HashMap;
 import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.index.ByteVectorValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
@@ -117,10 +120,12 @@ final class FirstVectorView {
   }
 
   /**
-   * A source segment written by another format: MetaEmbed fields are read flattened and cut to
-   * their first vector. Used for merging only.
+   * A merge source seen through {@code PerFieldKnnVectorsFormat} or written by another format. Per
+   * field: a field this format wrote is read from its own graph files (vector 0 in full precision,
+   * whatever the prefix store's encoding, and its graph offered for reuse); a MetaEmbed field of
+   * another format is read flattened and cut to its first vector. Used for merging only.
    */
-  private static final class Reader extends KnnVectorsReader {
+  private static final class Reader extends KnnVectorsReader implements HnswGraphProvider {
     private final KnnVectorsReader in;
     private final FieldInfos infos;
 
@@ -129,8 +134,26 @@ final class FirstVectorView {
       this.infos = infos;
     }
 
+    /** This format's graph reader for {@code field}, or null when another format wrote it. */
+    private KnnVectorsReader ownGraph(String field) {
+      KnnVectorsReader reader = in;
+      if (reader instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+        reader = perField.getFieldReader(field);
+      }
+      return reader instanceof MetaEmbedVectorsReader own ? own.graphReader() : null;
+    }
+
+    @Override
+    public HnswGraph getGraph(String field) throws IOException {
+      return ownGraph(field) instanceof HnswGraphProvider graphs ? graphs.getGraph(field) : null;
+    }
+
     @Override
     public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+      KnnVectorsReader graph = ownGraph(field);
+      if (graph != null) {
+        return graph.getFloatVectorValues(field);
+      }
       FloatVectorValues values = in.getFloatVectorValues(field);
       FieldInfo info = infos.fieldInfo(field);
       MetaEmbedFieldShape shape = info == null ? null : MetaEmbedFieldShape.of(info);
@@ -139,7 +162,8 @@ final class FirstVectorView {
 
     @Override
     public ByteVectorValues getByteVectorValues(String field) throws IOException {
-      return in.getByteVectorValues(field);
+      KnnVectorsReader graph = ownGraph(field);
+      return graph != null ? graph.getByteVectorValues(field) : in.getByteVectorValues(field);
     }
 
     @Override

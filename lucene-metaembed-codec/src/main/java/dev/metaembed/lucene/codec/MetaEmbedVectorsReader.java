@@ -142,9 +142,11 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
   @Override
   public FloatVectorValues getFloatVectorValues(String field) throws IOException {
     PrefixStore store = prefixStore(field);
-    return store == null
-        ? graphReader.getFloatVectorValues(field)
-        : new PaddedFloatVectorValues(store);
+    if (store == null) {
+      return graphReader.getFloatVectorValues(field);
+    }
+    boolean exact = store.entry.shape().storage() == VectorStorage.FLOAT32;
+    return new PaddedFloatVectorValues(store, exact ? null : graphReader.getFloatVectorValues(field));
   }
 
   @Override

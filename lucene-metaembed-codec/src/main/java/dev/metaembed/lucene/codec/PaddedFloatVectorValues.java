@@ -5,16 +5,24 @@ import org.apache.lucene.index.FloatVectorValues;
 
 /**
  * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened vector per
- * document ({@link MetaEmbedFieldShape#flatDimension()} components), padded as {@link PaddedVectors} describes, so that
- * CheckIndex, merges and generic tools see what the indexing chain was given.
+ * document ({@link MetaEmbedFieldShape#flatDimension()} components), padded as {@link
+ * PaddedVectors} describes, so that CheckIndex, merges and generic tools see what the indexing
+ * chain was given. Vector 0 comes from the graph, which keeps it exactly as indexed; the others are
+ * decoded from the prefix store (exact for FLOAT32).
  */
 final class PaddedFloatVectorValues extends FloatVectorValues {
-  private final PrefixStore store;
+  final PrefixStore store;
+  private final FloatVectorValues firstVectors;
   private final float[] value;
   private int valueOrd = -1;
 
-  PaddedFloatVectorValues(PrefixStore store) {
+  /**
+   * @param firstVectors the graph's vector 0 by the same ords, or null when the prefix store holds
+   *     vector 0 exactly (FLOAT32)
+   */
+  PaddedFloatVectorValues(PrefixStore store, FloatVectorValues firstVectors) {
     this.store = store;
+    this.firstVectors = firstVectors;
     this.value = new float[store.entry.shape().flatDimension()];
   }
 
@@ -24,6 +32,10 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
       int count = store.vectorCount(ord);
       store.read(ord, count, value);
       PaddedVectors.pad(value, count, store.entry.shape().dimension());
+      if (firstVectors != null) {
+        float[] first = firstVectors.vectorValue(ord);
+        System.arraycopy(first, 0, value, 0, first.length);
+      }
       valueOrd = ord;
     }
     return value;
@@ -51,6 +63,7 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
 
   @Override
   public FloatVectorValues copy() throws IOException {
-    return new PaddedFloatVectorValues(store.copy());
+    return new PaddedFloatVectorValues(
+        store.copy(), firstVectors == null ? null : firstVectors.copy());
   }
 }

@@ -17,9 +17,10 @@ import org.apache.lucene.util.ArrayUtil;
 
 /**
  * Writes one field's merged prefix store vectors in merged doc order. A source segment written by
- * this format is copied byte for byte (its encoding is the field's, checked before), so merging
- * never re-quantizes; any other source (a foreign format, seen through {@code addIndexes}) is read
- * as flattened floats and encoded.
+ * this format (directly, or through a wrapper that passes its vector values on) is copied byte for
+ * byte (its encoding is the field's, checked before), so merging never re-quantizes; any other
+ * source (a foreign format, seen through {@code addIndexes}) is read as flattened floats and
+ * encoded.
  */
 final class PrefixMerger {
   final DocsWithFieldSet docs = new DocsWithFieldSet();
@@ -59,7 +60,11 @@ final class PrefixMerger {
       PrefixStore store = own.prefixStore(fieldInfo.name);
       return store == null ? null : new StoredSource(state.docMaps[i], store);
     }
-    FloatVectorValues flat = reader == null ? null : reader.getFloatVectorValues(fieldInfo.name);
+    FloatVectorValues flat = reader.getFloatVectorValues(fieldInfo.name);
+    if (flat instanceof PaddedFloatVectorValues padded) {
+      // a wrapper around a segment of this format (e.g. SlowCodecReaderWrapper): same docs, own store
+      return new StoredSource(state.docMaps[i], padded.store.copy());
+    }
     return flat == null ? null : new FlatSource(state.docMaps[i], flat, fieldInfo.name, shape);
   }
 
