@@ -41,6 +41,9 @@ final class EndToEndConfigs {
   record Config(IndexSearcher searcher, String index, String storage, String budget, String method,
       int warmup, int[][] truth, QueryFactory factory) {}
 
+  /** Method name of the brute-force configurations; float32's defines the ground truth. */
+  static final String EXACT = "exact brute force";
+
   private EndToEndConfigs() {}
 
   /**
@@ -59,9 +62,17 @@ final class EndToEndConfigs {
     IndexSearcher exactSearcher = new IndexSearcher(ours.get(VectorStorage.FLOAT32));
     for (Budget b : o.budgets) {
       int[][] truth = new int[o.queries][];
+      QueryFactory exact =
+          q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc()).exact().build();
       configs.add(new Config(exactSearcher, EndToEndResults.METAEMBED, "float32", b.label(),
-          "exact brute force", Math.min(o.warmup, EXACT_WARMUP_MAX), truth,
-          q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc()).exact().build()));
+          EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX), truth, exact));
+      for (var e : ours.entrySet()) { // quantization alone: exact MaxSim on decoded vectors
+        if (e.getKey() != VectorStorage.FLOAT32) {
+          configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
+              e.getKey().attributeValue(), b.label(), EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX),
+              truth, exact));
+        }
+      }
       for (var e : ours.entrySet()) {
         configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
             e.getKey().attributeValue(), b.label(), "LateInteractionQuery", o.warmup, truth,

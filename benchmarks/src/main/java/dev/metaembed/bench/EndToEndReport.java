@@ -77,7 +77,7 @@ final class EndToEndReport {
       String threadsCell = threaded() ? String.format(Locale.ROOT, " %.1f |", s.qpsThreads()) : "";
       sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f |%s %.3f | %.3f | %.3f | %s |\n",
           s.index(), s.storage(), s.budget(), s.method(), s.qps(), threadsCell, s.meanMs(), s.p50Ms(),
-          s.p99Ms(), s.method().startsWith("exact") ? "(truth)" : EndToEndResults.formatRecall(s.recall())));
+          s.p99Ms(), s.method().equals(EndToEndConfigs.EXACT) && s.storage().equals("float32") ? "(truth)" : EndToEndResults.formatRecall(s.recall())));
     }
   }
 

@@ -83,6 +83,11 @@ final class EndToEndTargets {
         t.put("recall@" + options.k + " " + storage.attributeValue() + " at " + budget,
             EndToEndResults.formatRecall(s.recall()));
       }
+      QueryStats exact = results.find(METAEMBED, storage.attributeValue(), budget, EndToEndConfigs.EXACT);
+      if (exact != null && storage != VectorStorage.FLOAT32) {
+        t.put("recall@" + options.k + " " + storage.attributeValue() + " exact at " + budget
+            + " (quantization alone, vs float32 exact)", EndToEndResults.formatRecall(exact.recall()));
+      }
     }
     QueryStats l = results.firstQuery(s -> s.index().equals(LUCENE) && s.budget().equals(budget));
     if (l != null) {
