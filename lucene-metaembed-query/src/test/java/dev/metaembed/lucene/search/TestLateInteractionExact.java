@@ -2,6 +2,7 @@ package dev.metaembed.lucene.search;
 
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
+import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,13 +32,24 @@ public class TestLateInteractionExact extends LuceneTestCase {
 
   public void testExactEqualsNaiveReferenceForEveryBudgetAndSimilarity() throws IOException {
     for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
-      checkSimilarity(similarity);
+      checkSimilarity(similarity, VectorStorage.FLOAT32);
     }
   }
 
-  private void checkSimilarity(VectorSimilarityFunction similarity) throws IOException {
+  /** Compact encodings: the same, against the reference over the decoded vectors. */
+  public void testExactOnCompactStorageEqualsReferenceOnDecodedVectors() throws IOException {
+    VectorSimilarityFunction[] similarities = VectorSimilarityFunction.values();
+    for (VectorStorage storage : VectorStorage.values()) {
+      if (storage != VectorStorage.FLOAT32) {
+        checkSimilarity(similarities[random().nextInt(similarities.length)], storage);
+      }
+    }
+  }
+
+  private void checkSimilarity(VectorSimilarityFunction similarity, VectorStorage storage)
+      throws IOException {
     ClusteredVectors data = new ClusteredVectors(random(), DIM, 5);
-    FieldType type = MetaEmbedField.createFieldType(DIM, 64, similarity);
+    FieldType type = MetaEmbedField.createFieldType(DIM, 64, similarity, storage);
     List<float[][]> docs = new ArrayList<>();
     try (Directory dir = newDirectory()) {
       try (IndexWriter writer =
@@ -51,7 +63,7 @@ public class TestLateInteractionExact extends LuceneTestCase {
           doc.add(new MetaEmbedField("page", vectors, type));
           doc.add(new LateInteractionField("lucene", vectors));
           writer.addDocument(doc);
-          docs.add(vectors);
+          docs.add(decoded(vectors, storage));
         }
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -61,9 +73,12 @@ public class TestLateInteractionExact extends LuceneTestCase {
           LateInteractionQuery q =
               LateInteractionQuery.builder("page", query).k(K).budget(budget[0], budget[1]).exact().build();
           TopDocs hits = searcher.search(q, K);
-          assertSameRanking(similarity, budget, reference(docs, query, budget, similarity), hits, searcher);
+          assertSameRanking(
+              similarity + " " + storage, budget, reference(docs, query, budget, similarity), hits, searcher);
         }
-        assertMatchesLuceneLateInteraction(reader, query, similarity);
+        if (storage == VectorStorage.FLOAT32) {
+          assertMatchesLuceneLateInteraction(reader, query, similarity);
+        }
       }
     }
   }
@@ -78,8 +93,23 @@ public class TestLateInteractionExact extends LuceneTestCase {
     return all;
   }
 
+  /** What the index returns for {@code vectors} stored as {@code storage}. */
+  private static float[][] decoded(float[][] vectors, VectorStorage storage) {
+    byte[] bytes = new byte[storage.bytesPerVector(DIM)];
+    float[][] out = new float[vectors.length][DIM];
+    for (int i = 0; i < vectors.length; i++) {
+      float[] v = vectors[i].clone();
+      for (int c = 0; c < DIM; c++) {
+        v[c] = v[c] == 0f ? 0f : v[c]; // -0.0 is stored as +0.0
+      }
+      storage.encode(v, 1, DIM, bytes, 0);
+      storage.decode(bytes, 0, 1, DIM, out[i]);
+    }
+    return out;
+  }
+
   private static void assertSameRanking(
-      VectorSimilarityFunction similarity,
+      String similarity,
       int[] budget,
       List<ScoreDoc> expected,
       TopDocs hits,
