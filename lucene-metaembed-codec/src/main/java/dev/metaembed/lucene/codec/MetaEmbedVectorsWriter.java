@@ -79,9 +79,17 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
     }
     var graphField =
         (KnnFieldVectorsWriter<float[]>) graphWriter.addField(FirstVectorView.fieldInfo(fieldInfo));
+    // the first field of an unsorted segment streams straight into .mvd (no copy at flush)
+    boolean direct = fields.isEmpty() && state.segmentInfo.getIndexSort() == null;
     PrefixFieldWriter field =
         new PrefixFieldWriter(
-            fieldInfo, shape, graphField, state.directory, state.segmentInfo.name, state.context);
+            fieldInfo,
+            shape,
+            graphField,
+            state.directory,
+            state.segmentInfo.name,
+            state.context,
+            direct ? data : null);
     fields.add(field);
     return field;
   }

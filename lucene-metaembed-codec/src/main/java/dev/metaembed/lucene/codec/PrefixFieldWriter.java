@@ -15,10 +15,12 @@ import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
 
 /**
- * Buffers one MetaEmbed field while a segment is being indexed. Vectors stream to a temporary file
- * as documents arrive; the heap holds one byte per document (its vector count) and the doc-id set,
- * plus what the graph writer keeps for vector 0. At flush the temporary file is copied into {@code
- * .mvd}, in sorted order when the index is sorted.
+ * Buffers one MetaEmbed field while a segment is being indexed. Vectors stream, encoded, to disk as
+ * documents arrive; the heap holds one byte per document (its vector count) and the doc-id set,
+ * plus what the graph writer keeps for vector 0. The first MetaEmbed field of an unsorted segment
+ * streams straight into {@code .mvd}, where its vectors stay (nothing else is written there before
+ * the flush); other fields, and every field of a sorted index, stream to a temporary file copied
+ * into {@code .mvd} at flush, in sorted order when the index is sorted.
  */
 final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   private static final long SHALLOW_SIZE =
@@ -28,7 +30,9 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   final MetaEmbedFieldShape shape;
   private final KnnFieldVectorsWriter<float[]> graphField;
   private final Directory directory;
-  private final IndexOutput temp;
+  private final IndexOutput temp; // null when writing straight into .mvd
+  private final IndexOutput sink;
+  private final long directOffset;
   private final PrefixStoreOutput encoder;
   private final DocsWithFieldSet docs = new DocsWithFieldSet();
   private final float[] firstVector;
@@ -39,13 +43,17 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   private boolean tempBroken;
   private boolean tempDeleted;
 
+  /**
+   * @param data the segment's {@code .mvd} to stream into directly, or null to use a temporary file
+   */
   PrefixFieldWriter(
       FieldInfo fieldInfo,
       MetaEmbedFieldShape shape,
       KnnFieldVectorsWriter<float[]> graphField,
       Directory directory,
       String segmentName,
-      IOContext context)
+      IOContext context,
+      IndexOutput data)
       throws IOException {
     this.fieldInfo = fieldInfo;
     this.shape = shape;
@@ -53,7 +61,15 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     this.directory = directory;
     this.encoder = new PrefixStoreOutput(shape);
     this.firstVector = new float[shape.dimension()];
-    this.temp = directory.createTempOutput(segmentName, "metaembed_" + fieldInfo.number, context);
+    if (data != null) {
+      this.temp = null;
+      this.directOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+      this.sink = data;
+    } else {
+      this.temp = directory.createTempOutput(segmentName, "metaembed_" + fieldInfo.number, context);
+      this.directOffset = -1;
+      this.sink = temp;
+    }
   }
 
   @Override
@@ -64,7 +80,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     }
     int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
     try {
-      encoder.writeVectors(temp, flat, count);
+      encoder.writeVectors(sink, flat, count);
     } catch (Throwable t) {
       tempBroken = true; // offsets after a partial write would be wrong: fail the flush
       throw t;
@@ -88,7 +104,11 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
       throws IOException {
     if (tempBroken) {
       throw new IOException(
-          "field \"" + fieldInfo.name + "\": an earlier write to " + temp.getName() + " failed");
+          "field \"" + fieldInfo.name + "\": an earlier write to " + sink.getName() + " failed");
+    }
+    if (temp == null) {
+      flushDirect(meta, data, maxDoc, sortMap);
+      return;
     }
     temp.close();
     long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
@@ -102,6 +122,19 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
       }
     }
     deleteTemp();
+  }
+
+  /** The vectors are already in place in {@code data}: only the doc ids, starts and entry remain. */
+  private void flushDirect(IndexOutput meta, IndexOutput data, int maxDoc, Sorter.DocMap sortMap)
+      throws IOException {
+    long expectedEnd = directOffset + totalVectors * shape.bytesPerVector();
+    if (sortMap != null || data != sink || data.getFilePointer() != expectedEnd) {
+      throw new IllegalStateException(
+          "field \"" + fieldInfo.name + "\" streamed into .mvd but the segment is sorted or "
+              + ".mvd moved: at " + data.getFilePointer() + ", expected " + expectedEnd);
+    }
+    PrefixStoreOutput.writeField(
+        meta, data, fieldInfo, shape, maxDoc, directOffset, docs, counts, docCount);
   }
 
   private void writeSorted(
@@ -133,7 +166,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
 
   /** Closes and removes the temporary file; safe to call more than once and after failures. */
   void deleteTemp() {
-    if (tempDeleted == false) {
+    if (temp != null && tempDeleted == false) {
       tempDeleted = true;
       IOUtils.closeWhileHandlingException(temp);
       IOUtils.deleteFilesIgnoringExceptions(directory, temp.getName());
