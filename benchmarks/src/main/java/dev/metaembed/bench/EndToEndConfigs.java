@@ -43,6 +43,8 @@ final class EndToEndConfigs {
 
   /** Method name of the brute-force configurations; float32's defines the ground truth. */
   static final String EXACT = "exact brute force";
+  /** Method name prefix of the graph-search-only configuration on our float32 index. */
+  static final String FIRST_STAGE = "graph search only, k=";
 
   private EndToEndConfigs() {}
 
@@ -59,6 +61,9 @@ final class EndToEndConfigs {
           "KnnFloatVectorQuery k=" + o.knnK, o.warmup, null,
           q -> new KnnFloatVectorQuery(KNN_FIELD, q[0], o.knnK)));
     }
+    configs.add(new Config(new IndexSearcher(ours.get(VectorStorage.FLOAT32)),
+        EndToEndResults.METAEMBED, "float32", "-", FIRST_STAGE + o.candidates, o.warmup, null,
+        q -> new EndToEndFirstStageQuery(ME_FIELD, q[0], o.candidates)));
     IndexSearcher exactSearcher = new IndexSearcher(ours.get(VectorStorage.FLOAT32));
     for (Budget b : o.budgets) {
       int[][] truth = new int[o.queries][];

@@ -18,7 +18,7 @@ import org.apache.lucene.document.LateInteractionField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -111,7 +111,8 @@ final class EndToEndIndexer {
   }
 
   private IndexWriterConfig writerConfig() {
-    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    // adjacent merges only: doc ids keep insertion order, so hits compare across indexes
+    LogDocMergePolicy mergePolicy = new LogDocMergePolicy();
     mergePolicy.setNoCFSRatio(0); // sizes per file extension stay visible
     return new IndexWriterConfig()
         .setRAMBufferSizeMB(options.ramMb)

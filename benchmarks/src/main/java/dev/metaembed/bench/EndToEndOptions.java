@@ -48,6 +48,7 @@ final class EndToEndOptions {
     DEFAULTS.put("knn-k", "200");
     DEFAULTS.put("json", "");
     DEFAULTS.put("skip-lucene", "false");
+    DEFAULTS.put("preload", "false");
     DEFAULTS.put("threads", "1");
   }
 
@@ -60,6 +61,8 @@ final class EndToEndOptions {
   final long seed;
   final float topicNoise, detailNoise, jitter, queryNoise;
   final boolean skipLucene;
+  /** Map and touch every index file when the readers open (MMapDirectory preload). */
+  final boolean preload;
   /** Empty for "a temporary directory"; empty {@link #json} for "no JSON file". */
   final String dir, json;
   /** Distinct, in the given order; float32 always present (exact ground truth runs on it). */
@@ -90,6 +93,7 @@ final class EndToEndOptions {
     jitter = Float.parseFloat(values.get("jitter"));
     queryNoise = Float.parseFloat(values.get("query-noise"));
     skipLucene = Boolean.parseBoolean(values.get("skip-lucene"));
+    preload = Boolean.parseBoolean(values.get("preload"));
     dir = values.get("dir");
     json = values.get("json");
     storages = parseStorages(values.get("storages"), log);
@@ -97,7 +101,8 @@ final class EndToEndOptions {
   }
 
   /**
-   * Parses {@code --name value} pairs ({@code --skip-lucene} may stand alone). Returns null after
+   * Parses {@code --name value} pairs ({@code --skip-lucene} and {@code --preload} may stand
+   * alone). Returns null after
    * printing the option list to stdout for {@code --help}/{@code -h}; throws
    * IllegalArgumentException for an unknown option, a missing value or a budget out of range.
    */
@@ -113,7 +118,8 @@ final class EndToEndOptions {
         throw new IllegalArgumentException("unknown option " + a + " (try --help)");
       }
       String name = a.substring(2);
-      if (name.equals("skip-lucene") && (i + 1 == args.length || args[i + 1].startsWith("--"))) {
+      boolean flag = name.equals("skip-lucene") || name.equals("preload");
+      if (flag && (i + 1 == args.length || args[i + 1].startsWith("--"))) {
         values.put(name, "true");
         continue;
       }

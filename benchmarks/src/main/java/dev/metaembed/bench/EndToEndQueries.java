@@ -17,7 +17,8 @@ import java.util.Set;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.MMapDirectory;
 
 /**
  * Times the query configurations ({@link EndToEndConfigs}). First one warm-up pass over every
@@ -52,10 +53,10 @@ final class EndToEndQueries {
     DirectoryReader luceneReader = null;
     try {
       for (var e : ours.entrySet()) {
-        readers.put(e.getKey(), DirectoryReader.open(FSDirectory.open(e.getValue())));
+        readers.put(e.getKey(), DirectoryReader.open(directory(e.getValue())));
       }
       if (lucenePath != null) {
-        luceneReader = DirectoryReader.open(FSDirectory.open(lucenePath));
+        luceneReader = DirectoryReader.open(directory(lucenePath));
       }
       return time(EndToEndConfigs.create(options, readers, luceneReader), timed, warm);
     } finally {
@@ -66,6 +67,15 @@ final class EndToEndQueries {
         luceneReader.close();
       }
     }
+  }
+
+  /** MMapDirectory; with --preload every file is mapped and touched when opened. */
+  private Directory directory(Path path) throws IOException {
+    MMapDirectory dir = new MMapDirectory(path);
+    if (options.preload) {
+      dir.setPreload(MMapDirectory.ALL_FILES);
+    }
+    return dir;
   }
 
   private float[][][] queries(int first, int count) {

@@ -50,6 +50,12 @@ final class EndToEndTargets {
       t.put(vsKnn + "p50", ratio(f32One.p50Ms(), knn.p50Ms()));
       t.put(vsKnn + "mean", ratio(f32One.meanMs(), knn.meanMs()));
     }
+    QueryStats graph = results.firstQuery(s -> s.method().startsWith(EndToEndConfigs.FIRST_STAGE));
+    if (f32One != null && graph != null) {
+      String vsGraph = "float32 latency(1x1) / its own graph search alone (same graph), ";
+      t.put(vsGraph + "p50", ratio(f32One.p50Ms(), graph.p50Ms()));
+      t.put(vsGraph + "mean", ratio(f32One.meanMs(), graph.meanMs()));
+    }
   }
 
   /**

@@ -116,6 +116,9 @@ public abstract class MetaEmbedVectorValues {
   /** Largest number of vectors a document of this field may have. */
   public abstract int maxVectors();
 
+  /** How the field's vectors are stored; vectors read from a compact storage are decoded values. */
+  public abstract VectorStorage storage();
+
   /** The field's similarity between a query vector and a document vector. */
   public abstract VectorSimilarityFunction similarityFunction();
 

@@ -103,6 +103,11 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   }
 
   @Override
+  public VectorStorage storage() {
+    return store.entry.shape().storage();
+  }
+
+  @Override
   public VectorSimilarityFunction similarityFunction() {
     return store.entry.info().getVectorSimilarityFunction();
   }

@@ -96,6 +96,11 @@ final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
   }
 
   @Override
+  public VectorStorage storage() {
+    return shape.storage();
+  }
+
+  @Override
   public VectorSimilarityFunction similarityFunction() {
     return similarity;
   }

@@ -1,6 +1,7 @@
 package dev.metaembed.lucene.search;
 
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
+import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.index.LeafReader;
@@ -82,6 +83,10 @@ final class SegmentSearch {
       return scoreAll(accept.iterator());
     }
     int visitedLimit = filter == null ? Integer.MAX_VALUE : accept.cost() + 1;
+    if (graphScoresAreFinal()) {
+      TopDocs found = graphSearch(0, accept, visitedLimit);
+      return found == null ? scoreAll(accept.iterator()) : firstK(found);
+    }
     int[] candidates = graphCandidates(accept, visitedLimit);
     // the graph visited more nodes than the filter accepts: scoring those is cheaper
     return candidates == null ? scoreAll(accept.iterator()) : score(candidates);
@@ -102,18 +107,47 @@ final class SegmentSearch {
   }
 
   /**
+   * At budget (1,1) with one probe, MaxSim is the similarity of query vector 0 and document vector
+   * 0, which is the graph's own score; with FLOAT32 storage the graph holds the same vector 0, so
+   * its scores are final and no prefix needs to be read.
+   */
+  private boolean graphScoresAreFinal() {
+    return query.queryBudget() == 1
+        && documentBudget == 1
+        && query.probes() == 1
+        && values.storage() == VectorStorage.FLOAT32;
+  }
+
+  /** The graph's nearest documents to query vector {@code probe}; null at {@code visitedLimit}. */
+  private TopDocs graphSearch(int probe, AcceptDocs accept, int visitedLimit) throws IOException {
+    KnnCollector collector =
+        new TimeoutAwareCollector(new TopKnnCollector(query.candidates(), visitedLimit));
+    context.reader().searchNearestVectors(
+        query.getField(), query.queryVectors()[probe], collector, accept);
+    TopDocs found = collector.topDocs();
+    boolean limited = found.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO;
+    return limited && timedOut == false ? null : found;
+  }
+
+  /** The best k of the graph's hits, whose scores are final (see {@link #graphScoresAreFinal}). */
+  private TopDocs firstK(TopDocs found) {
+    TopHits top = new TopHits(query.getK());
+    for (ScoreDoc hit : found.scoreDocs) {
+      top.offer(hit.doc, hit.score);
+    }
+    return top.topDocs(timedOut);
+  }
+
+  /**
    * The union of the graph's nearest documents to each probed query vector, sorted; null when a
    * graph search stopped at {@code visitedLimit}.
    */
   private int[] graphCandidates(AcceptDocs accept, int visitedLimit) throws IOException {
-    float[][] queryVectors = query.queryVectors();
     int[] docs = new int[0];
     int size = 0;
     for (int probe = 0; probe < query.probes(); probe++) {
-      KnnCollector collector = new TimeoutAwareCollector(new TopKnnCollector(query.candidates(), visitedLimit));
-      context.reader().searchNearestVectors(query.getField(), queryVectors[probe], collector, accept);
-      TopDocs found = collector.topDocs();
-      if (found.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO && timedOut == false) {
+      TopDocs found = graphSearch(probe, accept, visitedLimit);
+      if (found == null) {
         return null;
       }
       docs = ArrayUtil.grow(docs, size + found.scoreDocs.length);

@@ -244,6 +244,30 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     }
   }
 
+  /** At (1,1) the graph's scores are final: the same scores MaxSim gives those documents. */
+  public void testBudgetOneOneTakesTheGraphScores() throws IOException {
+    IndexSearcher searcher = newSearcher(reader);
+    float[][] vectors = data.item(16);
+    TopDocs approx = searcher.search(LateInteractionQuery.builder("page", vectors).budget(1, 1).build(), 10);
+    Query rescored =
+        new RescoreTopNQuery(docs(searcher, approx),
+            new MaxSimValuesSource("page", vectors, 1, 1), 10);
+    TopDocs viaValues = searcher.search(rescored, 10);
+    assertEquals(10, approx.scoreDocs.length);
+    for (ScoreDoc hit : approx.scoreDocs) {
+      assertEquals("doc " + hit.doc, scoreOf(viaValues, hit.doc), hit.score, 1e-6f);
+    }
+  }
+
+  private static Query docs(IndexSearcher searcher, TopDocs hits) throws IOException {
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    for (ScoreDoc hit : hits.scoreDocs) {
+      String id = searcher.storedFields().document(hit.doc).get("id");
+      any.add(new TermQuery(new Term("id", id)), BooleanClause.Occur.SHOULD);
+    }
+    return any.build();
+  }
+
   public void testMaxSimValuesSourceRescoresAnyFirstPass() throws IOException {
     IndexSearcher searcher = newSearcher(reader);
     float[][] vectors = data.item(16);
