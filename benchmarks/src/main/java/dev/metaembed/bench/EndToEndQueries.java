@@ -5,6 +5,7 @@ import dev.metaembed.bench.EndToEndResults.QueryStats;
 import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,18 +99,37 @@ final class EndToEndQueries {
         options.threads > 1 ? new EndToEndThroughput(options.threads, options.k) : null) {
       for (Config c : configs) {
         search(c, warm, Math.min(c.warmup(), REWARM));
+        long[] faultsBefore = pageFaults();
         QueryStats s = measure(c, timed);
+        long[] faultsAfter = pageFaults();
         if (concurrent != null) {
           s = s.withQpsThreads(concurrent.qps(c, timed));
         }
-        log.printf(Locale.ROOT, "  %-9s %-9s %-6s %-40s p50 %8.3f ms  p99 %8.3f ms  recall %s%s%n",
+        log.printf(Locale.ROOT,
+            "  %-9s %-9s %-6s %-40s p50 %8.3f ms  p99 %8.3f ms  recall %s  page faults/query %.0f minor %.1f major%s%n",
             s.index(), s.storage(), s.budget(), s.method(), s.p50Ms(), s.p99Ms(),
-            EndToEndResults.formatRecall(s.recall()), concurrent == null ? ""
+            EndToEndResults.formatRecall(s.recall()),
+            (faultsAfter[0] - faultsBefore[0]) / (double) timed.length,
+            (faultsAfter[1] - faultsBefore[1]) / (double) timed.length, concurrent == null ? ""
                 : String.format(Locale.ROOT, "  QPS@%d threads %.1f", options.threads, s.qpsThreads()));
         stats.add(s);
       }
     }
     return stats;
+  }
+
+  /**
+   * This process's minor and major page faults so far (Linux {@code /proc/self/stat} fields 10 and
+   * 12), or zeros where that file does not exist.
+   */
+  private static long[] pageFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[7]), Long.parseLong(f[9])};
+    } catch (IOException | RuntimeException e) {
+      return new long[2];
+    }
   }
 
   private void search(Config c, float[][][] qs, int count) throws Exception {
