@@ -9,7 +9,6 @@ import static dev.metaembed.lucene.codec.MetaEmbedVectorsFormat.VERSION_CURRENT;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnFieldVectorsWriter;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -132,20 +131,32 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
         merged.docCount);
   }
 
+  /**
+   * Segments must agree on dimension and maxVectors (Lucene's flat length already enforces it);
+   * they may differ in storage, which a merge converts to the merged field's storage.
+   */
   private static void checkSameShape(
       FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState mergeState) {
     for (var segmentInfos : mergeState.fieldInfos) {
       FieldInfo source = segmentInfos.fieldInfo(fieldInfo.name);
-      if (source != null
-          && source.hasVectorValues()
-          && Objects.equals(shape, MetaEmbedFieldShape.of(source)) == false) {
+      if (source == null || source.hasVectorValues() == false) {
+        continue;
+      }
+      MetaEmbedFieldShape other = MetaEmbedFieldShape.of(source);
+      boolean sameVectors =
+          shape == null
+              ? other == null
+              : other != null
+                  && shape.dimension() == other.dimension()
+                  && shape.maxVectors() == other.maxVectors();
+      if (sameVectors == false) {
         throw new IllegalArgumentException(
             "cannot merge field \""
                 + fieldInfo.name
                 + "\": segments disagree on its MetaEmbed shape (shape "
                 + shape
                 + " vs "
-                + MetaEmbedFieldShape.of(source)
+                + other
                 + ")");
       }
     }

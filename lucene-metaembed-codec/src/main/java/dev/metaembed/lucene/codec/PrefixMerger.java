@@ -17,10 +17,10 @@ import org.apache.lucene.util.ArrayUtil;
 
 /**
  * Writes one field's merged prefix store vectors in merged doc order. A source segment written by
- * this format (directly, or through a wrapper that passes its vector values on) is copied byte for
- * byte (its encoding is the field's, checked before), so merging never re-quantizes; any other
- * source (a foreign format, seen through {@code addIndexes}) is read as flattened floats and
- * encoded.
+ * this format in the same storage (directly, or through a wrapper that passes its vector values on)
+ * is copied byte for byte, so merging never re-quantizes; any other source (another storage, or a
+ * foreign format seen through {@code addIndexes}) is read as flattened floats (vector 0 exact from
+ * its graph) and encoded in the merged field's storage.
  */
 final class PrefixMerger {
   final DocsWithFieldSet docs = new DocsWithFieldSet();
@@ -58,10 +58,16 @@ final class PrefixMerger {
     }
     if (reader instanceof MetaEmbedVectorsReader own) {
       PrefixStore store = own.prefixStore(fieldInfo.name);
-      return store == null ? null : new StoredSource(state.docMaps[i], store);
+      if (store == null) {
+        return null;
+      }
+      if (store.entry.shape().storage() == shape.storage()) {
+        return new StoredSource(state.docMaps[i], store);
+      }
     }
     FloatVectorValues flat = reader.getFloatVectorValues(fieldInfo.name);
-    if (flat instanceof PaddedFloatVectorValues padded) {
+    if (flat instanceof PaddedFloatVectorValues padded
+        && padded.store.entry.shape().storage() == shape.storage()) {
       // a wrapper around a segment of this format (e.g. SlowCodecReaderWrapper): same docs, own store
       return new StoredSource(state.docMaps[i], padded.store.copy());
     }

@@ -11,6 +11,7 @@ import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SlowCodecReaderWrapper;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -72,6 +73,56 @@ public class TestCompactStorageMerges extends LuceneTestCase {
         try (DirectoryReader merged = DirectoryReader.open(target)) {
           assertEquals(1, merged.leaves().size());
           check(storage, merged.leaves().get(0).reader(), docs, similarity);
+        }
+      }
+    }
+  }
+
+  /**
+   * Segments whose documents used different storages for one field merge into the merged field's
+   * storage: no failed merge, every document kept, the result consistent.
+   */
+  public void testSegmentsWithDifferentStoragesMerge() throws IOException {
+    int dim = 8;
+    VectorSimilarityFunction similarity = VectorSimilarityFunction.DOT_PRODUCT;
+    List<float[][]> docs = new ArrayList<>();
+    VectorStorage[] storages = VectorStorage.values();
+    try (Directory dir = newDirectory()) {
+      IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new MetaEmbedCodec());
+      iwc.setMergePolicy(NoMergePolicy.INSTANCE);
+      try (IndexWriter writer = new IndexWriter(dir, iwc)) {
+        for (VectorStorage storage : storages) { // one segment per storage
+          FieldType type = MetaEmbedField.createFieldType(dim, 4, similarity, storage);
+          for (int i = 0; i < 5; i++) {
+            float[][] vectors = RandomMetaEmbedDocs.randomDocument(random(), dim, 4, similarity);
+            docs.add(vectors);
+            Document doc = new Document();
+            doc.add(new MetaEmbedField(FIELD, vectors, type));
+            writer.addDocument(doc);
+          }
+          writer.commit();
+        }
+      }
+      // LogDocMergePolicy merges adjacent segments: doc ids keep the order they were added in
+      try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig()
+          .setCodec(new MetaEmbedCodec()).setMergePolicy(new LogDocMergePolicy()))) {
+        writer.forceMerge(1);
+      }
+      TestUtil.checkIndex(dir);
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        assertEquals(1, reader.leaves().size());
+        LeafReader leaf = reader.leaves().get(0).reader();
+        String merged = leaf.getFieldInfos().fieldInfo(FIELD).getAttribute("metaembed.storage");
+        VectorStorage target = VectorStorage.valueOf(merged.toUpperCase(java.util.Locale.ROOT));
+        MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, FIELD);
+        assertEquals(target, values.storage());
+        for (int doc = 0; doc < docs.size(); doc++) {
+          assertTrue(values.advanceExact(doc));
+          float[][] got = values.vectors(Integer.MAX_VALUE);
+          assertEquals("doc " + doc, docs.get(doc).length, got.length);
+          // vector 0 is converted from the exact graph copy, whatever the source storage
+          float[] want0 = RandomMetaEmbedDocs.stored(new float[][] {docs.get(doc)[0]}, target)[0];
+          assertArrayEquals("doc " + doc, want0, got[0], 0f);
         }
       }
     }
