@@ -127,10 +127,17 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
     return graphReader;
   }
 
-  /** A new prefix store reader for {@code field}, or null if it has no MetaEmbed vectors here. */
+  /**
+   * A new prefix store reader for {@code field}, or null if it has no MetaEmbed vectors here. With
+   * a compact storage it reads vector 0 from the graph, which keeps it exact.
+   */
   PrefixStore prefixStore(String field) throws IOException {
     PrefixFieldEntry entry = entries.get(field);
-    return entry == null ? null : new PrefixStore(entry, data);
+    if (entry == null) {
+      return null;
+    }
+    boolean exact = entry.shape().storage() == VectorStorage.FLOAT32;
+    return new PrefixStore(entry, data, exact ? null : graphReader.getFloatVectorValues(field));
   }
 
   @Override
@@ -145,8 +152,7 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
     if (store == null) {
       return graphReader.getFloatVectorValues(field);
     }
-    boolean exact = store.entry.shape().storage() == VectorStorage.FLOAT32;
-    return new PaddedFloatVectorValues(store, exact ? null : graphReader.getFloatVectorValues(field));
+    return new PaddedFloatVectorValues(store);
   }
 
   @Override

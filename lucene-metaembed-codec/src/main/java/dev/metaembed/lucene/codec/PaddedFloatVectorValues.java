@@ -7,22 +7,16 @@ import org.apache.lucene.index.FloatVectorValues;
  * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened vector per
  * document ({@link MetaEmbedFieldShape#flatDimension()} components), padded as {@link
  * PaddedVectors} describes, so that CheckIndex, merges and generic tools see what the indexing
- * chain was given. Vector 0 comes from the graph, which keeps it exactly as indexed; the others are
- * decoded from the prefix store (exact for FLOAT32).
+ * chain was given: vector 0 exactly as indexed, the others decoded from the prefix store (exact for
+ * FLOAT32).
  */
 final class PaddedFloatVectorValues extends FloatVectorValues {
   final PrefixStore store;
-  private final FloatVectorValues firstVectors;
   private final float[] value;
   private int valueOrd = -1;
 
-  /**
-   * @param firstVectors the graph's vector 0 by the same ords, or null when the prefix store holds
-   *     vector 0 exactly (FLOAT32)
-   */
-  PaddedFloatVectorValues(PrefixStore store, FloatVectorValues firstVectors) {
+  PaddedFloatVectorValues(PrefixStore store) {
     this.store = store;
-    this.firstVectors = firstVectors;
     this.value = new float[store.entry.shape().flatDimension()];
   }
 
@@ -32,10 +26,6 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
       int count = store.vectorCount(ord);
       store.read(ord, count, value);
       PaddedVectors.pad(value, count, store.entry.shape().dimension());
-      if (firstVectors != null) {
-        float[] first = firstVectors.vectorValue(ord);
-        System.arraycopy(first, 0, value, 0, first.length);
-      }
       valueOrd = ord;
     }
     return value;
@@ -63,7 +53,6 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
 
   @Override
   public FloatVectorValues copy() throws IOException {
-    return new PaddedFloatVectorValues(
-        store.copy(), firstVectors == null ? null : firstVectors.copy());
+    return new PaddedFloatVectorValues(store.copy());
   }
 }

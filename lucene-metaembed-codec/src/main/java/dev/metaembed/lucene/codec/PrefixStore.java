@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.lucene90.IndexedDISI;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.util.LongValues;
@@ -18,12 +19,19 @@ final class PrefixStore {
   private final IndexInput vectors;
   private final LongValues starts;
   private final LongValues ordToDoc;
+  private final FloatVectorValues firstVectors;
   private byte[] scratch; // encoded bytes of one document, for encodings that decode
   private float[] buffer; // decoded vectors of one document, for reads into float[][]
 
-  PrefixStore(PrefixFieldEntry entry, IndexInput data) throws IOException {
+  /**
+   * @param firstVectors the graph's copy of vector 0 by the same ords, exact as indexed; null when
+   *     the store itself holds vector 0 exactly (FLOAT32)
+   */
+  PrefixStore(PrefixFieldEntry entry, IndexInput data, FloatVectorValues firstVectors)
+      throws IOException {
     this.entry = entry;
     this.data = data;
+    this.firstVectors = firstVectors;
     this.vectors = data.slice("metaembed-vectors", entry.vectorsOffset(), entry.vectorsLength());
     this.starts =
         DirectMonotonicReader.getInstance(
@@ -32,7 +40,7 @@ final class PrefixStore {
   }
 
   PrefixStore copy() throws IOException {
-    return new PrefixStore(entry, data);
+    return new PrefixStore(entry, data, firstVectors == null ? null : firstVectors.copy());
   }
 
   /** Documents with the field. */
@@ -73,7 +81,8 @@ final class PrefixStore {
 
   /**
    * Reads the first {@code count} vectors of {@code ord} into {@code dest}, decoded and back to
-   * back: one contiguous read of the encoded prefix, nothing else of the document.
+   * back: one contiguous read of the encoded prefix, nothing else of the document. Vector 0 is
+   * always exact: with a compact storage it comes from the graph's full-precision copy.
    */
   void read(int ord, int count, float[] dest) throws IOException {
     vectors.seek(start(ord));
@@ -82,6 +91,10 @@ final class PrefixStore {
       scratch = new byte[Math.toIntExact(shape.bytesPerVector() * shape.maxVectors())];
     }
     entry.shape().storage().readVectors(vectors, count, entry.shape().dimension(), dest, scratch);
+    if (firstVectors != null && count > 0) { // compact storage: vector 0 exact, from the graph
+      float[] first = firstVectors.vectorValue(ord);
+      System.arraycopy(first, 0, dest, 0, first.length);
+    }
   }
 
   /** Copies the encoded vectors of {@code ord} to {@code out} unchanged; returns how many. */

@@ -56,7 +56,10 @@ final class RandomMetaEmbedDocs {
     return copy;
   }
 
-  /** What the index returns for {@code vectors} stored as {@code storage}: encoded, then decoded. */
+  /**
+   * What the index returns for {@code vectors} stored as {@code storage}: vector 0 exact (the graph
+   * keeps it), the others encoded, then decoded.
+   */
   static float[][] stored(float[][] vectors, VectorStorage storage) {
     float[][] exact = stored(vectors);
     int dim = exact[0].length;
@@ -66,6 +69,7 @@ final class RandomMetaEmbedDocs {
       storage.encode(exact[i], 1, dim, encoded, 0);
       storage.decode(encoded, 0, 1, dim, decoded[i]);
     }
+    decoded[0] = exact[0];
     return decoded;
   }
 

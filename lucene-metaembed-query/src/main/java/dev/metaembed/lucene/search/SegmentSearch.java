@@ -1,7 +1,6 @@
 package dev.metaembed.lucene.search;
 
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
-import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.index.LeafReader;
@@ -108,14 +107,11 @@ final class SegmentSearch {
 
   /**
    * At budget (1,1) with one probe, MaxSim is the similarity of query vector 0 and document vector
-   * 0, which is the graph's own score; with FLOAT32 storage the graph holds the same vector 0, so
-   * its scores are final and no prefix needs to be read.
+   * 0, which is the graph's own score (vector 0 is the graph's exact copy whatever the storage), so
+   * the graph's scores are final and no prefix needs to be read.
    */
   private boolean graphScoresAreFinal() {
-    return query.queryBudget() == 1
-        && documentBudget == 1
-        && query.probes() == 1
-        && values.storage() == VectorStorage.FLOAT32;
+    return query.queryBudget() == 1 && documentBudget == 1 && query.probes() == 1;
   }
 
   /** The graph's nearest documents to query vector {@code probe}; null at {@code visitedLimit}. */
