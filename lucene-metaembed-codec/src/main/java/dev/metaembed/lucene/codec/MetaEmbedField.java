@@ -55,7 +55,8 @@ public class MetaEmbedField extends KnnFloatVectorField {
   /**
    * A frozen field type for MetaEmbed fields of {@code dim}-component vectors, at most {@code
    * maxVectors} per document, stored in the prefix store as {@code storage}. The HNSW graph over
-   * vector 0 always keeps vector 0 in full precision; the budgeted rescoring reads {@code storage}.
+   * vector 0 always keeps vector 0 in full precision, and readers take vector 0 from there; the
+   * other vectors are read decoded from {@code storage}.
    *
    * @param dim components per vector, 1..4096
    * @param maxVectors vectors per document at most, 1..64

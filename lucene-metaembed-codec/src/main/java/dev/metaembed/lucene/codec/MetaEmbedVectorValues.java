@@ -21,6 +21,9 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * }
  * </pre>
  *
+ * <p>With a compact {@link #storage()} the vectors are decoded values, except vector 0, which is
+ * always exact (read from the HNSW graph's full-precision copy).
+ *
  * <p>Instances are not thread-safe; get one per thread.
  */
 public abstract class MetaEmbedVectorValues {

@@ -14,7 +14,8 @@ import org.apache.lucene.util.BitUtil;
  * metadata. Every encoding is a fixed number of bytes per vector ({@link #bytesPerVector}), so the
  * first {@code r} vectors of a document stay one contiguous range. All multi-byte values are
  * little-endian. Compact encodings are decoded to floats and scored against the float query
- * vectors (asymmetric scoring: the query is never quantized).
+ * vectors (asymmetric scoring: the query is never quantized). Vector 0 is stored encoded too, but
+ * readers take it from the HNSW graph's full-precision copy, so it is always exact.
  *
  * <table class="padding1">
  *   <caption>Encodings (bytes per vector for dimension d)</caption>
