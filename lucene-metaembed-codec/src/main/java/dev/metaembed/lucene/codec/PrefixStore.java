@@ -85,16 +85,19 @@ final class PrefixStore {
    * always exact: with a compact storage it comes from the graph's full-precision copy.
    */
   void read(int ord, int count, float[] dest) throws IOException {
-    vectors.seek(start(ord));
-    if (scratch == null && entry.shape().storage() != VectorStorage.FLOAT32) {
-      MetaEmbedFieldShape shape = entry.shape();
+    MetaEmbedFieldShape shape = entry.shape();
+    if (scratch == null && shape.storage() != VectorStorage.FLOAT32) {
       scratch = new byte[Math.toIntExact(shape.bytesPerVector() * shape.maxVectors())];
     }
-    entry.shape().storage().readVectors(vectors, count, entry.shape().dimension(), dest, scratch);
+    int skipped = 0;
     if (firstVectors != null && count > 0) { // compact storage: vector 0 exact, from the graph
       float[] first = firstVectors.vectorValue(ord);
       System.arraycopy(first, 0, dest, 0, first.length);
+      skipped = 1;
     }
+    vectors.seek(start(ord) + skipped * shape.bytesPerVector());
+    shape.storage()
+        .readVectors(vectors, count - skipped, shape.dimension(), dest, skipped * shape.dimension(), scratch);
   }
 
   /** Copies the encoded vectors of {@code ord} to {@code out} unchanged; returns how many. */

@@ -60,9 +60,9 @@ public enum VectorStorage {
     }
 
     @Override
-    public void readVectors(IndexInput in, int count, int dim, float[] dst, byte[] scratch)
+    void readVectors(IndexInput in, int count, int dim, float[] dst, int dstOffset, byte[] scratch)
         throws IOException {
-      in.readFloats(dst, 0, count * dim); // a bulk copy from the mapped file, nothing to decode
+      in.readFloats(dst, dstOffset, count * dim); // a bulk copy from the mapped file, no decoding
     }
   },
 
@@ -227,15 +227,17 @@ public enum VectorStorage {
   }
 
   /**
-   * Reads {@code count} encoded vectors at {@code in}'s position into {@code dst}, decoded and back
-   * to back, using {@code scratch} (at least {@code count × bytesPerVector(dim)} bytes) for the
-   * encoded bytes when decoding is needed.
+   * Reads {@code count} encoded vectors at {@code in}'s position into {@code dst} from {@code
+   * dstOffset}, decoded and back to back, using {@code scratch} (at least {@code count ×
+   * bytesPerVector(dim)} bytes) for the encoded bytes when decoding is needed.
    */
-  public void readVectors(IndexInput in, int count, int dim, float[] dst, byte[] scratch)
+  void readVectors(IndexInput in, int count, int dim, float[] dst, int dstOffset, byte[] scratch)
       throws IOException {
-    int length = count * bytesPerVector(dim);
-    in.readBytes(scratch, 0, length);
-    decode(scratch, 0, count, dim, dst);
+    int bytes = bytesPerVector(dim);
+    in.readBytes(scratch, 0, count * bytes);
+    for (int v = 0; v < count; v++) {
+      decodeVector(scratch, v * bytes, dim, dst, dstOffset + v * dim);
+    }
   }
 
   abstract void encodeVector(float[] src, int srcOffset, int dim, byte[] dst, int dstOffset);

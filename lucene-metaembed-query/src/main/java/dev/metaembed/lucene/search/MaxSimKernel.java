@@ -68,9 +68,6 @@ public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxS
 
   /** Query vectors laid out for one kernel. Immutable, so one instance may serve many threads. */
   public interface PreparedQuery {
-    /** Query vectors prepared. */
-    int queryCount();
-
     /**
      * For each query vector {@code i}: {@code best[i] = max over j < docCount of dot(q_i, d_j) *
      * scale[j] + shift[j]} ({@code scale} and {@code shift} both null: the plain dot product), with

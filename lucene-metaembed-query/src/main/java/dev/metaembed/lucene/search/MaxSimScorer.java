@@ -150,12 +150,11 @@ public final class MaxSimScorer {
 
   /** The document vector with the best adjusted dot product for query vector {@code i}. */
   private int argBest(int i, float[] docs, int docCount) {
-    float[] docScale = queryNorms == null ? null : scale;
     int arg = 0;
     float max = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < docCount; j++) {
       float dot = kernel.dot(query, i * dimension, docs, j * dimension, dimension);
-      float value = MaxSimKernel.adjust(dot, docScale, shift, j);
+      float value = MaxSimKernel.adjust(dot, scale, shift, j); // scale is null unless adjusted
       if (value > max) {
         max = value;
         arg = j;

@@ -10,8 +10,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * A query of few vectors, kept as it is (vectors back to back). Each pair is one accumulator over
- * the components, reduced across lanes; blocks of 4 query × 2 document vectors (or 1 × 4 for the
- * last query vectors) keep up to 8 accumulators in registers so that loads are shared.
+ * the components, reduced across lanes; blocks of 4 query × 1 document vectors (1 × 4 for the last
+ * query vectors) keep 4 accumulators in registers so that each load serves 4 pairs.
  */
 final class PanamaBlockedQuery implements MaxSimKernel.PreparedQuery {
   private final float[] query;
@@ -20,11 +20,6 @@ final class PanamaBlockedQuery implements MaxSimKernel.PreparedQuery {
   PanamaBlockedQuery(float[] query, int queryCount) {
     this.query = query;
     this.queryCount = queryCount;
-  }
-
-  @Override
-  public int queryCount() {
-    return queryCount;
   }
 
   @Override
@@ -42,13 +37,7 @@ final class PanamaBlockedQuery implements MaxSimKernel.PreparedQuery {
         block1x4(query, i, docs, j, dim, scale, shift, best);
       }
       for (; j < docCount; j++) {
-        int q0 = i * dim, d0 = j * dim;
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(dim);
-        for (int k = 0; k < bound; k += LANES) {
-          acc = load(query, q0 + k).fma(load(docs, d0 + k), acc);
-        }
-        update(best, i, tail(acc, query, q0, docs, d0, bound, dim), scale, shift, j);
+        update(best, i, PanamaMaxSimKernel.dotProduct(query, i * dim, docs, j * dim, dim), scale, shift, j);
       }
     }
   }

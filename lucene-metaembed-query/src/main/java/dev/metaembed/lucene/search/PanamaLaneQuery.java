@@ -35,11 +35,6 @@ final class PanamaLaneQuery implements MaxSimKernel.PreparedQuery {
   }
 
   @Override
-  public int queryCount() {
-    return queryCount;
-  }
-
-  @Override
   public void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
     for (int g = 0; g < groups; g++) {
       int base = g * dim * LANES;

@@ -29,6 +29,11 @@ final class PanamaMaxSimKernel extends MaxSimKernel {
 
   @Override
   public float dot(float[] a, int aOffset, float[] b, int bOffset, int dim) {
+    return dotProduct(a, aOffset, b, bOffset, dim);
+  }
+
+  /** One accumulator over full vectors, reduced, then the remaining components in order. */
+  static float dotProduct(float[] a, int aOffset, float[] b, int bOffset, int dim) {
     int bound = SPECIES.loopBound(dim);
     FloatVector acc = FloatVector.zero(SPECIES);
     for (int k = 0; k < bound; k += LANES) {

@@ -25,11 +25,6 @@ final class ScalarMaxSimKernel extends MaxSimKernel {
     float[] copy = java.util.Arrays.copyOf(query, queryCount * dim);
     return new PreparedQuery() {
       @Override
-      public int queryCount() {
-        return queryCount;
-      }
-
-      @Override
       public void maxDot(
           float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
         for (int i = 0; i < queryCount; i++) {
