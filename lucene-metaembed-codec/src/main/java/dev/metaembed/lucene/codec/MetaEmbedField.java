@@ -28,6 +28,11 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * a NaN or infinite component, or a zero vector under {@link VectorSimilarityFunction#COSINE}.
  */
 public class MetaEmbedField extends KnnFloatVectorField {
+  /** Largest number of components of one vector. */
+  public static final int MAX_DIMENSION = MetaEmbedFieldShape.MAX_DIMENSION;
+
+  /** Largest number of vectors one document can hold. */
+  public static final int MAX_VECTORS = MetaEmbedFieldShape.MAX_VECTORS;
 
   /**
    * Creates a field holding {@code vectors}, one document's meta vectors in Matryoshka order.

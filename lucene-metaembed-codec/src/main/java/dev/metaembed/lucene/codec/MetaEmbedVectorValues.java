@@ -5,6 +5,7 @@ import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -58,7 +59,13 @@ public abstract class MetaEmbedVectorValues {
         : new PaddedMetaEmbedVectorValues(field, flat, shape, info.getVectorSimilarityFunction());
   }
 
+  /**
+   * The format's own reader behind {@code reader}, looking through {@link FilterLeafReader}s (they
+   * keep doc IDs; engines such as OpenSearch wrap every leaf in one), but not through a {@link
+   * CodecReader} that replaces the vector reader (such as a sorting view).
+   */
   private static MetaEmbedVectorsReader ownReader(LeafReader reader, String field) {
+    reader = FilterLeafReader.unwrap(reader);
     if (reader instanceof CodecReader codecReader) {
       KnnVectorsReader vectors = codecReader.getVectorReader();
       if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
@@ -68,7 +75,7 @@ public abstract class MetaEmbedVectorValues {
         return own;
       }
     }
-    return null; // another format, or a wrapped reader: read through the flattened values
+    return null; // another format, or a view that remaps documents: read the flattened values
   }
 
   /**

@@ -13,6 +13,7 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -53,7 +54,13 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
         assertEquals(expected.size(), reader.numDocs());
         LeafReader leaf = getOnlyLeafReader(reader);
         assertSameVectors(leaf);
-        assertSameVectors(new WrappedLeafReader(leaf)); // a wrapper hides the codec reader
+        LeafReader wrapped = new WrappedLeafReader(leaf);
+        assertSameVectors(wrapped);
+        assertTrue( // a FilterLeafReader keeps doc IDs: read through to the format's own reader
+            MetaEmbedVectorValues.get(wrapped, "page") instanceof OffHeapMetaEmbedVectorValues);
+        LeafReader slow = SlowCodecReaderWrapper.wrap(wrapped); // hides the codec's reader
+        assertSameVectors(slow);
+        assertTrue(MetaEmbedVectorValues.get(slow, "page") instanceof PaddedMetaEmbedVectorValues);
         assertOffHeapSizes(leaf);
       }
       TestUtil.checkIndex(target);

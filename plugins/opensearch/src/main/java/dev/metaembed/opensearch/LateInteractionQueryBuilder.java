@@ -1,0 +1,285 @@
+package dev.metaembed.opensearch;
+
+import dev.metaembed.lucene.search.LateInteractionQuery;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.MatchNoneQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.index.query.QueryRewriteContext;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.query.QueryShardException;
+
+/**
+ * The {@code late_interaction} query: the k best documents of each shard by budgeted MaxSim over
+ * a {@code metaembed_vector} field, as {@link LateInteractionQuery} computes it; OpenSearch merges
+ * the shards' hits.
+ *
+ * <pre>
+ * {"late_interaction": {"field": "page", "query_vectors": [[...], ...], "k": 10,
+ *                       "budget": {"query": 4, "document": 8}, "num_candidates": 200,
+ *                       "filter": {"term": {"lang": "en"}}, "exact": false, "probes": 1}}
+ * </pre>
+ *
+ * Options ({@link LateInteractionQueryParser} reads them): {@code k} default 10; {@code budget}
+ * defaults to every query vector against every stored vector; {@code num_candidates} (graph
+ * candidates per segment) defaults to max(100, 10 × k); {@code exact} scores every matching
+ * document; {@code probes} searches the graph with the first query vectors; plus {@code boost}
+ * and {@code _name}.
+ */
+public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<LateInteractionQueryBuilder> {
+  /** The query's name in the query DSL. */
+  public static final String NAME = "late_interaction";
+
+  /** Means "not set": the Lucene query's default applies. */
+  static final int UNSET = -1;
+
+  private final String field;
+  private final float[][] queryVectors;
+  private int k = 10;
+  private int queryBudget = UNSET;
+  private int documentBudget = UNSET;
+  private int numCandidates = UNSET;
+  private int probes = 1;
+  private boolean exact;
+  private QueryBuilder filter;
+
+  /** A query on {@code field} with the query's meta vectors in Matryoshka order. */
+  public LateInteractionQueryBuilder(String field, float[][] queryVectors) {
+    if (field == null || field.isEmpty()) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
+    }
+    if (queryVectors == null || queryVectors.length == 0) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [query_vectors]");
+    }
+    this.field = field;
+    this.queryVectors = queryVectors;
+  }
+
+  /** Reads a query sent by another node. */
+  public LateInteractionQueryBuilder(StreamInput in) throws IOException {
+    super(in);
+    field = in.readString();
+    queryVectors = new float[in.readVInt()][];
+    for (int i = 0; i < queryVectors.length; i++) {
+      queryVectors[i] = in.readFloatArray();
+    }
+    k = in.readVInt();
+    queryBudget = in.readInt();
+    documentBudget = in.readInt();
+    numCandidates = in.readInt();
+    probes = in.readVInt();
+    exact = in.readBoolean();
+    filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+  }
+
+  @Override
+  protected void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(field);
+    out.writeVInt(queryVectors.length);
+    for (float[] vector : queryVectors) {
+      out.writeFloatArray(vector);
+    }
+    out.writeVInt(k);
+    out.writeInt(queryBudget);
+    out.writeInt(documentBudget);
+    out.writeInt(numCandidates);
+    out.writeVInt(probes);
+    out.writeBoolean(exact);
+    out.writeOptionalNamedWriteable(filter);
+  }
+
+  /** Hits per shard, at least 1. */
+  public LateInteractionQueryBuilder k(int k) {
+    this.k = k;
+    return this;
+  }
+
+  /** Scores the first {@code query} query vectors against the first {@code document} vectors. */
+  public LateInteractionQueryBuilder budget(int query, int document) {
+    this.queryBudget = query;
+    this.documentBudget = document;
+    return this;
+  }
+
+  /** Graph candidates per segment. */
+  public LateInteractionQueryBuilder numCandidates(int numCandidates) {
+    this.numCandidates = numCandidates;
+    return this;
+  }
+
+  /** Graph searches with the first {@code probes} query vectors; default 1. */
+  public LateInteractionQueryBuilder probes(int probes) {
+    this.probes = probes;
+    return this;
+  }
+
+  /** Scores every matching document instead of graph candidates. */
+  public LateInteractionQueryBuilder exact(boolean exact) {
+    this.exact = exact;
+    return this;
+  }
+
+  /**
+   * Only documents matching {@code filter} (and any filter already set) can be hits: the filter
+   * applies before the top k is chosen, not after. A null filter changes nothing.
+   */
+  @Override
+  public LateInteractionQueryBuilder filter(QueryBuilder filter) {
+    if (filter == null) {
+      return this;
+    }
+    if (this.filter == null) {
+      this.filter = filter;
+    } else {
+      this.filter = QueryBuilders.boolQuery().filter(this.filter).filter(filter);
+    }
+    return this;
+  }
+
+  /** The filter, null when there is none. */
+  public QueryBuilder filterQuery() {
+    return filter;
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+    builder.startObject(NAME);
+    builder.field(LateInteractionQueryParser.FIELD.getPreferredName(), field);
+    builder.startArray(LateInteractionQueryParser.QUERY_VECTORS.getPreferredName());
+    for (float[] vector : queryVectors) {
+      builder.value(vector);
+    }
+    builder.endArray();
+    builder.field(LateInteractionQueryParser.K.getPreferredName(), k);
+    if (queryBudget != UNSET || documentBudget != UNSET) {
+      builder.startObject(LateInteractionQueryParser.BUDGET.getPreferredName());
+      if (queryBudget != UNSET) {
+        builder.field(LateInteractionQueryParser.BUDGET_QUERY.getPreferredName(), queryBudget);
+      }
+      if (documentBudget != UNSET) {
+        builder.field(LateInteractionQueryParser.BUDGET_DOCUMENT.getPreferredName(), documentBudget);
+      }
+      builder.endObject();
+    }
+    if (numCandidates != UNSET) {
+      builder.field(LateInteractionQueryParser.NUM_CANDIDATES.getPreferredName(), numCandidates);
+    }
+    builder.field(LateInteractionQueryParser.PROBES.getPreferredName(), probes);
+    builder.field(LateInteractionQueryParser.EXACT.getPreferredName(), exact);
+    if (filter != null) {
+      builder.field(LateInteractionQueryParser.FILTER.getPreferredName(), filter);
+    }
+    printBoostAndQueryName(builder);
+    builder.endObject();
+  }
+
+  @Override
+  protected Query doToQuery(QueryShardContext context) throws IOException {
+    MappedFieldType type = context.fieldMapper(field);
+    if (type == null) {
+      throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is not mapped");
+    }
+    if (type.unwrap() instanceof MetaEmbedVectorFieldType == false) {
+      throw new QueryShardException(
+          context,
+          "["
+              + NAME
+              + "] field ["
+              + field
+              + "] is of type ["
+              + type.typeName()
+              + "], not ["
+              + MetaEmbedVectorFieldMapper.CONTENT_TYPE
+              + "]");
+    }
+    int dims = ((MetaEmbedVectorFieldType) type.unwrap()).dims();
+    for (int i = 0; i < queryVectors.length; i++) {
+      if (queryVectors[i].length != dims) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] query vector " + i + " has " + queryVectors[i].length
+                + " components, field [" + field + "] has dims " + dims);
+      }
+    }
+    LateInteractionQuery.Builder query =
+        LateInteractionQuery.builder(type.name(), queryVectors).k(k).probes(probes);
+    if (queryBudget != UNSET || documentBudget != UNSET) {
+      query.budget(
+          queryBudget == UNSET ? queryVectors.length : queryBudget,
+          documentBudget == UNSET ? Integer.MAX_VALUE : documentBudget);
+    }
+    if (numCandidates != UNSET) {
+      query.candidates(numCandidates);
+    }
+    if (exact) {
+      query.exact();
+    }
+    if (filter != null) {
+      query.filter(filter.toQuery(context));
+    }
+    return query.build();
+  }
+
+  @Override
+  protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+    if (filter == null) {
+      return this;
+    }
+    QueryBuilder rewritten = filter.rewrite(context);
+    if (rewritten instanceof MatchNoneQueryBuilder) {
+      return rewritten; // nothing can match the filter
+    }
+    if (rewritten == filter) {
+      return this;
+    }
+    LateInteractionQueryBuilder copy = copy();
+    copy.filter = rewritten;
+    return copy;
+  }
+
+  private LateInteractionQueryBuilder copy() {
+    LateInteractionQueryBuilder copy = new LateInteractionQueryBuilder(field, queryVectors);
+    copy.k = k;
+    copy.queryBudget = queryBudget;
+    copy.documentBudget = documentBudget;
+    copy.numCandidates = numCandidates;
+    copy.probes = probes;
+    copy.exact = exact;
+    copy.filter = filter;
+    copy.boost(boost);
+    copy.queryName(queryName);
+    return copy;
+  }
+
+  @Override
+  protected boolean doEquals(LateInteractionQueryBuilder other) {
+    return field.equals(other.field)
+        && Arrays.deepEquals(queryVectors, other.queryVectors)
+        && k == other.k
+        && queryBudget == other.queryBudget
+        && documentBudget == other.documentBudget
+        && numCandidates == other.numCandidates
+        && probes == other.probes
+        && exact == other.exact
+        && Objects.equals(filter, other.filter);
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(
+        field, Arrays.deepHashCode(queryVectors), k, queryBudget, documentBudget, numCandidates,
+        probes, exact, filter);
+  }
+}

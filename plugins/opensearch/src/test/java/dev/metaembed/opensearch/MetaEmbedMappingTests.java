@@ -1,0 +1,141 @@
+package dev.metaembed.opensearch;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+import dev.metaembed.lucene.codec.VectorStorage;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.tests.util.LuceneTestCase.SuppressCodecs;
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.action.admin.indices.mapping.get.GetMappingsResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.index.query.QueryBuilders;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.test.OpenSearchIntegTestCase;
+import org.opensearch.test.OpenSearchIntegTestCase.ClusterScope;
+import org.opensearch.test.OpenSearchIntegTestCase.Scope;
+
+/** Mappings, bad documents and bad queries: clear 400s that name the field, nothing indexed. */
+@ClusterScope(scope = Scope.SUITE, numDataNodes = 1, numClientNodes = 0)
+@SuppressCodecs("*")
+public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
+  private static final Settings METAEMBED =
+      Settings.builder().put(MetaEmbedSettings.INDEX_METAEMBED.getKey(), true).put("index.number_of_replicas", 0).build();
+
+  @Override
+  protected Collection<Class<? extends Plugin>> nodePlugins() {
+    return List.of(MetaEmbedPlugin.class);
+  }
+
+  public void testMappingRoundTripsWithEveryParameter() {
+    VectorStorage storage = randomFrom(VectorStorage.values());
+    assertAcked(prepareCreate("pages").setSettings(METAEMBED).setMapping(RandomPages.mapping(storage)));
+    GetMappingsResponse response = client().admin().indices().prepareGetMappings("pages").get();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties = (Map<String, Object>) response.mappings().get("pages").sourceAsMap().get("properties");
+    assertEquals(
+        Map.of(
+            "type", "metaembed_vector", "dims", RandomPages.DIMS, "max_vectors", RandomPages.MAX_VECTORS,
+            "similarity", "dot_product", "storage", storage.attributeValue(), "m", 8, "ef_construction", 50),
+        properties.get(RandomPages.FIELD));
+  }
+
+  public void testDefaultsAreShownInTheMapping() {
+    assertAcked(prepareCreate("defaults").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4)))));
+    Map<String, Object> page = pageMapping("defaults");
+    assertEquals(Map.of("type", "metaembed_vector", "dims", 4, "max_vectors", 64, "similarity", "cosine", "storage", "float32"), page);
+  }
+
+  public void testBadMappingsAreRefused() {
+    assertBadRequest(() -> prepareCreate("plain").setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4)))).get(), "index.metaembed");
+    assertBadRequest(() -> prepareCreate("nodims").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector")))).get(), "[dims] is required");
+    assertBadRequest(() -> prepareCreate("bigdims").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 5000)))).get(), "[dims] must be in 1..4096");
+    assertBadRequest(() -> prepareCreate("manyvectors").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "max_vectors", 65)))).get(), "[max_vectors] must be in 1..64");
+    assertBadRequest(() -> prepareCreate("storage").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "storage", "fp8")))).get(), "storage");
+    assertBadRequest(() -> prepareCreate("similarity").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "similarity", "hamming")))).get(), "similarity");
+  }
+
+  public void testMappingCannotChange() {
+    assertAcked(prepareCreate("fixed").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4)))));
+    assertBadRequest(() -> client().admin().indices().preparePutMapping("fixed").setSource(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 8)))).get(), "dims");
+  }
+
+  public void testBadDocumentsAreRejectedAndNothingIsIndexed() throws Exception {
+    assertAcked(prepareCreate("pages").setSettings(METAEMBED).setMapping(RandomPages.mapping(VectorStorage.FLOAT32)));
+    float[] good = RandomPages.unitVector(random());
+    List<Object> badValues = List.of(
+        List.of(List.of(0.5f, 0.5f)), // wrong dims
+        java.util.Collections.nCopies(RandomPages.MAX_VECTORS + 1, toList(good)), // too many vectors
+        List.of(withNaN(good)), // NaN
+        List.of(), // no vector
+        "not vectors",
+        List.of(List.of("a", "b")));
+    for (Object bad : badValues) {
+      assertBadRequest(() -> client().prepareIndex("pages").setSource(Map.of(RandomPages.FIELD, bad)).get(), "[" + RandomPages.FIELD + "]");
+    }
+    client().prepareIndex("pages").setId("ok").setSource(Map.of(RandomPages.FIELD, List.of(toList(good)))).get();
+    refresh("pages");
+    assertEquals(1, client().prepareSearch("pages").setSize(0).get().getHits().getTotalHits().value());
+  }
+
+  public void testBadQueriesAreRefused() throws Exception {
+    assertAcked(prepareCreate("pages").setSettings(METAEMBED).setMapping(RandomPages.mapping(VectorStorage.FLOAT32)));
+    client().prepareIndex("pages").setId("1").setSource(RandomPages.source(RandomPages.generate(random(), 1).get(0))).get();
+    refresh("pages");
+    float[][] query = RandomPages.queryVectors(random(), 2);
+    assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, new float[][] {{1f, 0f}})).get(), "has dims 16");
+    assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(new LateInteractionQueryBuilder("title", query)).get(), "not [metaembed_vector]");
+    assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(new LateInteractionQueryBuilder("missing", query)).get(), "not mapped");
+    assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, query).budget(3, 4)).get(), "budget");
+    assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(QueryBuilders.termQuery(RandomPages.FIELD, "x")).get(), "late_interaction");
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> pageMapping(String index) {
+    Map<String, Object> source = client().admin().indices().prepareGetMappings(index).get().mappings().get(index).sourceAsMap();
+    return (Map<String, Object>) ((Map<String, Object>) source.get("properties")).get("page");
+  }
+
+  private static List<Float> toList(float[] vector) {
+    Float[] boxed = new Float[vector.length];
+    for (int i = 0; i < vector.length; i++) {
+      boxed[i] = vector[i];
+    }
+    return List.of(boxed);
+  }
+
+  private static List<Object> withNaN(float[] vector) {
+    List<Object> values = new java.util.ArrayList<>(toList(vector));
+    values.set(3, "NaN");
+    return values;
+  }
+
+  private static void assertBadRequest(Runnable request, String messagePart) {
+    Exception e = expectThrows(Exception.class, request::run);
+    assertEquals(ExceptionsHelper.detailedMessage(e), RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
+    String message = ExceptionsHelper.detailedMessage(e) + " " + ExceptionsHelper.unwrapCause(e);
+    Throwable cause = e;
+    StringBuilder all = new StringBuilder(message);
+    while (cause != null) {
+      all.append(' ').append(cause.getMessage());
+      cause = cause.getCause();
+    }
+    assertTrue(messagePart + " not in: " + all, all.toString().contains(messagePart));
+  }
+}
