@@ -8,6 +8,7 @@ import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
 
 /** Reads a {@code late_interaction} query from the query DSL (see {@link LateInteractionQueryBuilder}). */
 final class LateInteractionQueryParser {
@@ -29,12 +30,11 @@ final class LateInteractionQueryParser {
   /** Parses the object after {@code "late_interaction":}. */
   static LateInteractionQueryBuilder parse(XContentParser parser) throws IOException {
     Options options = new Options();
-    String name = null;
     for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
       if (token != Token.FIELD_NAME) {
         throw error(parser, "expected a field name, got " + token);
       }
-      name = parser.currentName();
+      String name = parser.currentName();
       parser.nextToken();
       options.read(parser, name);
     }
@@ -51,7 +51,7 @@ final class LateInteractionQueryParser {
     private Integer numCandidates;
     private Integer probes;
     private boolean exact;
-    private org.opensearch.index.query.QueryBuilder filter;
+    private QueryBuilder filter;
     private float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     private String queryName;
 

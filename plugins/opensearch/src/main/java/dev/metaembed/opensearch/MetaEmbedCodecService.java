@@ -1,6 +1,7 @@
 package dev.metaembed.opensearch;
 
 import java.util.Map;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.lucene.codecs.Codec;
@@ -23,6 +24,9 @@ import org.opensearch.index.mapper.MapperService;
  */
 final class MetaEmbedCodecService extends CodecService {
   private static final Logger LOGGER = LogManager.getLogger(MetaEmbedCodecService.class);
+
+  /** The {@code index.codec} values that write {@code metaembed_vector} fields. */
+  static final Set<String> CODEC_NAMES = Set.of(DEFAULT_CODEC, LZ4, BEST_COMPRESSION_CODEC, ZLIB);
 
   private final Map<String, Codec> codecs;
 

@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.opensearch.index.engine.EngineConfig;
 import org.opensearch.index.mapper.FieldMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
@@ -24,7 +26,8 @@ import org.opensearch.index.mapper.ParseContext;
  *
  * {@code dims} is required; the others default as shown ({@code similarity} defaults to {@code
  * cosine}). None can be changed once the field exists. The index must be created with {@code
- * index.metaembed: true}.
+ * index.metaembed: true} and use one of OpenSearch's own codecs ({@code index.codec} {@code
+ * default}, {@code lz4}, {@code best_compression} or {@code zlib}).
  */
 public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
   /** The mapping type name. */
@@ -42,6 +45,19 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
                       + "] needs an index created with ["
                       + MetaEmbedSettings.INDEX_METAEMBED.getKey()
                       + ": true]");
+            }
+            String codec = EngineConfig.INDEX_CODEC_SETTING.get(context.getSettings());
+            if (MetaEmbedCodecService.CODEC_NAMES.contains(codec) == false) {
+              throw new MapperParsingException(
+                  "field ["
+                      + name
+                      + "] of type ["
+                      + CONTENT_TYPE
+                      + "] needs [index.codec] to be one of "
+                      + new TreeSet<>(MetaEmbedCodecService.CODEC_NAMES)
+                      + ", got ["
+                      + codec
+                      + "]");
             }
             return new Builder(name);
           });
@@ -139,6 +155,11 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
 
     @Override
     public MetaEmbedVectorFieldMapper build(BuilderContext context) {
+      if (copyTo.build().copyToFields().isEmpty() == false
+          || multiFieldsBuilder.build(this, context).iterator().hasNext()) {
+        throw new MapperParsingException(
+            "field [" + name + "] of type [" + CONTENT_TYPE + "] supports neither [copy_to] nor [fields]");
+      }
       MetaEmbedVectorFieldType type =
           new MetaEmbedVectorFieldType(
               buildFullName(context),

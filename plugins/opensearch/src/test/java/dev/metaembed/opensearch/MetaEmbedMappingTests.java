@@ -13,6 +13,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.test.IndexSettingsModule;
 import org.opensearch.test.OpenSearchIntegTestCase;
 import org.opensearch.test.OpenSearchIntegTestCase.ClusterScope;
 import org.opensearch.test.OpenSearchIntegTestCase.Scope;
@@ -52,6 +53,8 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
   public void testBadMappingsAreRefused() {
     assertBadRequest(() -> prepareCreate("plain").setMapping(Map.of("properties",
         Map.of("page", Map.of("type", "metaembed_vector", "dims", 4)))).get(), "index.metaembed");
+    assertBadRequest(() -> prepareCreate("lucenecodec").setSettings(Settings.builder().put(METAEMBED).put("index.codec", "lucene_default"))
+        .setMapping(Map.of("properties", Map.of("page", Map.of("type", "metaembed_vector", "dims", 4)))).get(), "[index.codec]");
     assertBadRequest(() -> prepareCreate("nodims").setSettings(METAEMBED).setMapping(Map.of("properties",
         Map.of("page", Map.of("type", "metaembed_vector")))).get(), "[dims] is required");
     assertBadRequest(() -> prepareCreate("bigdims").setSettings(METAEMBED).setMapping(Map.of("properties",
@@ -60,8 +63,31 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
         Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "max_vectors", 65)))).get(), "[max_vectors] must be in 1..64");
     assertBadRequest(() -> prepareCreate("storage").setSettings(METAEMBED).setMapping(Map.of("properties",
         Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "storage", "fp8")))).get(), "storage");
+    assertBadRequest(() -> prepareCreate("copyto").setSettings(METAEMBED).setMapping(Map.of("properties",
+        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "copy_to", "other")))).get(), "[copy_to]");
     assertBadRequest(() -> prepareCreate("similarity").setSettings(METAEMBED).setMapping(Map.of("properties",
         Map.of("page", Map.of("type", "metaembed_vector", "dims", 4, "similarity", "hamming")))).get(), "similarity");
+  }
+
+  public void testOnlyIndicesThatAskGetTheCodecService() {
+    MetaEmbedPlugin plugin = new MetaEmbedPlugin();
+    Settings plain = Settings.builder().put("index.version.created", org.opensearch.Version.CURRENT).build();
+    assertTrue(plugin.getCustomCodecServiceFactory(IndexSettingsModule.newIndexSettings("plain", plain)).isEmpty());
+    Settings asked = Settings.builder().put(plain).put(METAEMBED).build();
+    assertTrue(plugin.getCustomCodecServiceFactory(IndexSettingsModule.newIndexSettings("asked", asked)).isPresent());
+  }
+
+  public void testEveryOpenSearchCodecWritesTheField() throws Exception {
+    for (String codec : List.of("default", "lz4", "best_compression", "zlib")) {
+      String index = "codec-" + codec.replace('_', '-');
+      assertAcked(prepareCreate(index).setSettings(Settings.builder().put(METAEMBED).put("index.codec", codec))
+          .setMapping(RandomPages.mapping(VectorStorage.INT8)));
+      client().prepareIndex(index).setId("1").setSource(RandomPages.source(RandomPages.generate(random(), 1).get(0))).get();
+      refresh(index);
+      float[][] query = RandomPages.queryVectors(random(), 1);
+      assertEquals(1, client().prepareSearch(index)
+          .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, query)).get().getHits().getHits().length);
+    }
   }
 
   public void testMappingCannotChange() {
