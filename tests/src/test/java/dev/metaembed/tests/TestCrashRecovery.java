@@ -56,6 +56,7 @@ public class TestCrashRecovery extends LuceneTestCase {
   private MockDirectoryWrapper dir;
   private ReferenceDocs ref;
   private boolean sorted;
+  private boolean copyField;
   private final CrashAt crashAt = new CrashAt();
   private IndexWriter writer;
   private long committedNumber;
@@ -77,6 +78,7 @@ public class TestCrashRecovery extends LuceneTestCase {
   private void index(int crashes) throws IOException {
     ref = ReliabilitySetup.randomField(random);
     sorted = random.nextInt(4) == 0;
+    copyField = random.nextInt(4) == 0;
     dir = newMockDirectory(random);
     dir.failOn(crashAt);
     committed = Map.of();
@@ -117,7 +119,7 @@ public class TestCrashRecovery extends LuceneTestCase {
   private void add(String id) throws IOException {
     float[][] vectors = ref.randomVectors(random);
     writer.updateDocument(
-        new Term(ReferenceDocs.ID, id), ReliabilitySetup.document(ref, id, vectors, random));
+        new Term(ReferenceDocs.ID, id), ReliabilitySetup.document(ref, id, vectors, random, copyField));
     pending.put(id, ref.stored(vectors));
   }
 
