@@ -35,7 +35,7 @@ import org.apache.lucene.tests.util.TestUtil;
  * the points crashed at is always printed.
  */
 public class TestCrashRecovery extends LuceneTestCase {
-  static final int SUITE_CRASHES = 16;
+  static final int SUITE_CRASHES = 12;
   private static final int CRASHES_PER_INDEX = 8;
 
   /** Where to crash. */

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
@@ -82,7 +83,7 @@ public class TestFaultInjection extends LuceneTestCase {
     random = random();
     int rounds = ReliabilitySetup.iterations(SUITE_ROUNDS);
     for (int round = 0; round < rounds; round++) {
-      round(atLeast(random, 100));
+      round(atLeast(random, 80));
     }
     String seed = RandomizedContext.current().getRunnerSeedAsString();
     System.out.println(
@@ -99,7 +100,8 @@ public class TestFaultInjection extends LuceneTestCase {
     committed = Map.of();
     committedNumber = 0;
     nextId = 0;
-    dir = newMockDirectory(random);
+    // disk full needs exact file sizes: in memory, not behind a file system's write buffers
+    dir = diskFull ? new MockDirectoryWrapper(random, new ByteBuffersDirectory()) : newMockDirectory(random);
     dir.setAssertNoUnrefencedFilesOnClose(true);
     commitFailure = new CommitFailure(random.nextLong());
     dir.failOn(commitFailure);
@@ -282,7 +284,7 @@ public class TestFaultInjection extends LuceneTestCase {
 
   /** Free space after the current files: from a few documents to a few merges' worth. */
   private long headroom() {
-    return random.nextInt(4) != 0 ? 512 + random.nextInt(8 * 1024) : 8 * 1024 + random.nextInt(64 * 1024);
+    return random.nextInt(4) != 0 ? 256 + random.nextInt(6 * 1024) : 6 * 1024 + random.nextInt(48 * 1024);
   }
 
   /** The faults the wrapper (or our commit failure) injected, found in the cause and suppressed graph. */
