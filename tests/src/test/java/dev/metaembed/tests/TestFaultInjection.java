@@ -101,7 +101,10 @@ public class TestFaultInjection extends LuceneTestCase {
     committedNumber = 0;
     nextId = 0;
     // disk full needs exact file sizes: in memory, not behind a file system's write buffers
-    dir = diskFull ? new MockDirectoryWrapper(random, new ByteBuffersDirectory()) : newMockDirectory(random);
+    dir =
+        diskFull
+            ? new MockDirectoryWrapper(random, new ByteBuffersDirectory())
+            : newMockDirectory(random);
     dir.setAssertNoUnrefencedFilesOnClose(true);
     commitFailure = new CommitFailure(random.nextLong());
     dir.failOn(commitFailure);
