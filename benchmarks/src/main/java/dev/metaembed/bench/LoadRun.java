@@ -7,6 +7,7 @@ import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
 import dev.metaembed.lucene.search.LateInteractionQuery;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,12 +80,15 @@ public final class LoadRun {
           run(options, searcher, queries, expectedHits, options.warmupSeconds, options.seed ^ 0x5bd1e995L);
         }
         String loadBefore = loadAverage();
+        long cpuBefore = processCpuNanos();
         log.printf(Locale.ROOT, "measured: %d s, %d threads, budgets %s%n", options.seconds, options.threads,
             options.budgets.stream().map(Budget::label).toList());
         result = run(options, searcher, queries, expectedHits, options.seconds, options.seed);
         result.segments = segments;
         result.loadBefore = loadBefore;
         result.loadAfter = loadAverage();
+        long cpuAfter = processCpuNanos();
+        result.cpuSeconds = cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1e9;
       }
     } finally {
       if (temp) {
@@ -269,6 +273,8 @@ public final class LoadRun {
     Throwable firstError;
     int segments;
     String loadBefore = "", loadAfter = "";
+    /** CPU time this process got during the measured run (all threads, JIT and GC included). */
+    double cpuSeconds = Double.NaN;
 
     Result(List<Budget> budgets, List<Worker> workers, double wallSeconds) {
       this.budgets = budgets;
@@ -304,10 +310,11 @@ public final class LoadRun {
       StringBuilder sb = new StringBuilder();
       sb.append(String.format(Locale.ROOT,
           "LoadRun: %d threads (%d available processors), %.1f s measured after %d s warm-up; %d docs x %d x %d %s,"
-              + " %d segments, k=%d, candidates=%s; load average before %s, after %s%n",
+              + " %d segments, k=%d, candidates=%s; load average before %s, after %s;"
+              + " process CPU %.1f s of %.1f s wall x %d processors%n",
           o.threads, Runtime.getRuntime().availableProcessors(), wallSeconds, o.warmupSeconds, o.docs, o.vectors,
           o.dim, o.storage.attributeValue(), segments, o.k, o.candidates > 0 ? o.candidates : "default",
-          loadBefore, loadAfter));
+          loadBefore, loadAfter, cpuSeconds, wallSeconds, Runtime.getRuntime().availableProcessors()));
       sb.append(String.format(Locale.ROOT, "%-9s %9s %9s %8s %8s %8s %9s %8s %8s %6s%n",
           "budget", "queries", "QPS", "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors"));
       for (int b = 0; b < budgets.size(); b++) {
@@ -332,10 +339,10 @@ public final class LoadRun {
       }
       sb.append(String.format(Locale.ROOT,
           "}, \"availableProcessors\": %d, \"maxSimKernel\": %s, \"jvm\": %s, \"segments\": %d, \"loadAverageBefore\": %s,"
-              + " \"loadAverageAfter\": %s, \"seconds\": %.3f, \"errors\": %d, \"qps\": %.2f, \"overall\": {%s}, \"budgets\": [",
+              + " \"loadAverageAfter\": %s, \"cpuSeconds\": %s, \"seconds\": %.3f, \"errors\": %d, \"qps\": %.2f, \"overall\": {%s}, \"budgets\": [",
           Runtime.getRuntime().availableProcessors(), EndToEndJson.q(machine.getOrDefault("MaxSim kernel", "")),
           EndToEndJson.q(machine.getOrDefault("JVM", "")), segments, EndToEndJson.q(loadBefore),
-          EndToEndJson.q(loadAfter), wallSeconds, errors(), overall.count() / wallSeconds, overall.jsonFields()));
+          EndToEndJson.q(loadAfter), LatencyStats.json(cpuSeconds), wallSeconds, errors(), overall.count() / wallSeconds, overall.jsonFields()));
       for (int b = 0; b < budgets.size(); b++) {
         sb.append(b == 0 ? "" : ", ").append(String.format(Locale.ROOT, "{\"budget\": %s, \"qps\": %.2f, \"errors\": %d, %s}",
             EndToEndJson.q(budgets.get(b).label()), perBudget.get(b).count() / wallSeconds, errors[b],
@@ -343,6 +350,13 @@ public final class LoadRun {
       }
       return sb.append("]}").toString();
     }
+  }
+
+  /** CPU time of this process so far in nanoseconds, or -1 when the JVM does not tell. */
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   /** The first three fields of /proc/loadavg (1, 5, 15 minutes), or "n/a". */

@@ -69,6 +69,10 @@ final class LoadRunOptions {
       throw new IllegalArgumentException(
           "need --docs, --seconds, --queries, --k >= 1 and --warmup-seconds, --candidates >= 0");
     }
+    if (candidates > 0 && candidates < k) {
+      // a segment contributes at most `candidates` hits: fewer than k would count as errors
+      throw new IllegalArgumentException("--candidates must be 0 (default) or at least --k " + k);
+    }
     this.values = Collections.unmodifiableMap(values);
   }
 
