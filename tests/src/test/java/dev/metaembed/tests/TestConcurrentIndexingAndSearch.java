@@ -79,8 +79,9 @@ import org.apache.lucene.util.Bits;
  *
  * <p>Duration: {@value #DEFAULT_SECONDS} s by default, half the 60 s the reliability issue names,
  * because the unit suite runs on 2 shared cores and this test keeps both busy: on that machine 30 s
- * checked about 1,000–2,000 searches over about 30 reopens and 10 forced merges (the summary line
- * prints the counts of each run), enough to interleave every operation many times; the soak is a
+ * checked 500–2,300 searches over 10–40 reopens and 5–11 forced merges (varying with the other
+ * load; the summary line prints each run's counts), enough to interleave every operation many
+ * times; the soak is a
  * property away: {@code -Dmetaembed.concurrency.seconds=N}, e.g. {@code ./mvnw -o -B test -pl tests
  * -am -Dtest=TestConcurrentIndexingAndSearch -Dmetaembed.concurrency.seconds=180}.
  *
