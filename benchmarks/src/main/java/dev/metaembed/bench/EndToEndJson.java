@@ -67,7 +67,7 @@ final class EndToEndJson {
   }
 
   /** {@code s} as a JSON string literal. */
-  private static String q(String s) {
+  static String q(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {
