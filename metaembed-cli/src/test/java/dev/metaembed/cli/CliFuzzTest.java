@@ -68,6 +68,8 @@ class CliFuzzTest {
   private Map<String, float[][]> indexed;
   private final Map<String, Integer> tried = new TreeMap<>();
   private final Map<String, Integer> outcomes = new TreeMap<>();
+  /** Per kind, the bad lines a command had to report (the first bad line of a file). */
+  private final Map<String, Integer> reported = new TreeMap<>();
   private int files;
 
   /** What a command printed and returned. */
@@ -122,8 +124,9 @@ class CliFuzzTest {
 
     int total = tried.values().stream().mapToInt(Integer::intValue).sum();
     System.out.printf(
-        "CliFuzzTest seed=%d: %d iterations, %d files, %d corrupted or odd lines in %.1f s; commands %s; lines per kind %s%n",
-        seed, iterations, files, total, (System.nanoTime() - start) / 1e9, outcomes, tried);
+        "CliFuzzTest seed=%d: %d iterations, %d files, %d corrupted or odd lines in %.1f s; commands %s;"
+            + " reported bad lines per kind %s; lines written per kind %s%n",
+        seed, iterations, files, total, (System.nanoTime() - start) / 1e9, outcomes, reported, tried);
   }
 
   // ---- the three commands ----
@@ -244,6 +247,7 @@ class CliFuzzTest {
     if (text.isBlank()) {
       assertUserError(result, "the query is empty", "search");
       outcomes.merge("search rejected", 1, Integer::sum);
+      reported.merge(kind, 1, Integer::sum);
     } else {
       assertEquals(0, result.exit(), result.err());
       assertEquals(3, result.out().lines().count(), result.out());
@@ -421,10 +425,14 @@ class CliFuzzTest {
 
   // ---- expectations ----
 
-  /** The documented message for the first bad line of a file, or null when every line is accepted. */
+  /**
+   * The documented message for the first bad line of a file, or null when every line is accepted;
+   * counts the first bad line's kind as the one the command must report.
+   */
   private String expectedError(Path file, List<Line> lines) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).error() != null) {
+        reported.merge(lines.get(i).kind(), 1, Integer::sum);
         return file + " line " + (i + 1) + ": " + lines.get(i).error();
       }
     }

@@ -1,5 +1,6 @@
 package dev.metaembed.tests;
 
+import com.carrotsearch.randomizedtesting.RandomizedContext;
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
 import dev.metaembed.lucene.codec.VectorStorage;
@@ -47,6 +48,7 @@ import org.apache.lucene.tests.util.TestUtil;
  * <p>The suite tries {@code atLeast(400)} inputs; {@code -Dmetaembed.fuzz.inputs=N} tries N, and
  * {@code -Dtests.seed=} repeats a run (the seed is printed with the summary).
  */
+@LuceneTestCase.SuppressSysoutChecks(bugUrl = "prints one summary line per run, by design")
 public class TestBadInputFuzz extends LuceneTestCase {
   private static final String FIELD = ReferenceDocs.FIELD;
   private static final String PLAIN = "plain";
@@ -109,7 +111,9 @@ public class TestBadInputFuzz extends LuceneTestCase {
     int total = tried.values().stream().mapToInt(Integer::intValue).sum();
     System.out.println(
         "TestBadInputFuzz seed="
-            + com.carrotsearch.randomizedtesting.RandomizedContext.current().getRunnerSeedAsString()
+            + RandomizedContext.current().getRunnerSeedAsString()
+            + " "
+            + RandomizedContext.current().getRandomness()
             + " dim="
             + dim
             + " maxVectors="
@@ -161,7 +165,7 @@ public class TestBadInputFuzz extends LuceneTestCase {
   private void addValid(boolean withPlain) throws IOException {
     String id = "doc-" + nextId++;
     float[][] vectors = refs.randomVectors(random);
-    if (random.nextInt(5) == 0) { // -0.0 components are valid; stored as +0.0
+    if (dim > 1 && random.nextInt(5) == 0) { // -0.0 components are valid; stored as +0.0
       vectors[random.nextInt(vectors.length)][random.nextInt(dim)] = -0.0f;
     }
     if (similarity != VectorSimilarityFunction.COSINE && random.nextInt(8) == 0) {
