@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     Path index = Files.createTempDirectory("metaembed-demo-");
     try {
       out.printf("== Indexing %d man pages from %s with the default encoder (all-MiniLM-L6-v2, 64 vectors per page)%n",
-          BeirFiles.countLines(corpus), samples);
+          BeirFiles.checkCorpus(corpus), samples);
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"}, out, err));
       showExamples(out, index);

@@ -42,9 +42,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Encodes a BEIR corpus and writes a MetaEmbed index. Commits every few hundred documents and
- * skips documents already in the index, so an interrupted run leaves its last commit readable and
- * a rerun continues where it stopped.
+ * Encodes a BEIR corpus and writes a MetaEmbed index. Reads the whole corpus file first, so a
+ * malformed line fails before anything of the file is indexed. Commits every few hundred documents
+ * and skips documents already in the index, so a run interrupted midway (Ctrl-C, a failure) leaves
+ * its last commit readable and a rerun continues where it stopped.
  */
 @Command(
     name = "index",
@@ -55,8 +56,10 @@ import picocli.CommandLine.Model.CommandSpec;
       "  metaembed index --corpus samples/manpages/corpus.jsonl --index /tmp/manpages",
       "  metaembed index --corpus corpus.jsonl --index idx --model my-metaembed-export --max-vectors 32",
       "",
-      "An interrupted run (Ctrl-C, a failure) leaves the last commit readable; run the same",
-      "command again to continue: documents already indexed are skipped."
+      "The corpus is read through first: a malformed line (named with its line number) stops the",
+      "run before anything of the file is indexed. An interrupted run (Ctrl-C, a failure) leaves",
+      "the last commit readable; run the same command again to continue: documents already indexed",
+      "are skipped."
     })
 final class IndexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -87,10 +90,15 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--commit-every", hidden = true, defaultValue = "500")
   int commitEvery;
 
+  /** For tests: fails after this many new documents were added, as a crash midway would. */
+  @Option(names = "--fail-after", hidden = true, defaultValue = "-1")
+  int failAfter;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    long total = BeirFiles.countLines(corpus);
+    // the whole file is read first: a malformed line fails before the index is touched
+    long total = BeirFiles.checkCorpus(corpus);
     Files.createDirectories(index);
     try (Directory dir = FSDirectory.open(index)) {
       String modelName = checkModel(dir);
@@ -198,6 +206,7 @@ final class IndexCommand implements Callable<Integer> {
     private final Map<String, String> userData;
     private final List<Document> pending = new ArrayList<>();
     private int sinceCommit;
+    private int added;
 
     Batch(IndexWriter writer, MetaEmbedEncoder encoder, FieldType type, int keep, Map<String, String> userData) {
       this.writer = writer;
@@ -209,6 +218,10 @@ final class IndexCommand implements Callable<Integer> {
     }
 
     void add(Document doc) {
+      if (added == failAfter) {
+        throw new IllegalStateException("failing after " + failAfter + " documents (--fail-after)");
+      }
+      added++;
       pending.add(doc);
       if (pending.size() >= Math.min(64, commitEvery)) {
         flush();

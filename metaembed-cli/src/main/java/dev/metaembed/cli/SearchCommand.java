@@ -56,6 +56,9 @@ final class SearchCommand implements Callable<Integer> {
     if (k < 1) {
       throw new UserException("-k must be at least 1, got " + k);
     }
+    if (query.isBlank()) {
+      throw new UserException("the query is empty: give the text to search for");
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (Searcher s = new Searcher(index, model, IndexLayout.defaultThreads())) {
       Budget used = budget == null ? s.fullBudget() : budget;

@@ -153,9 +153,15 @@ class CliTest {
     broken.set(30, "{ this line is broken");
     Path brokenCorpus = Files.write(work.resolve("broken.jsonl"), broken);
     Path index = work.resolve("index");
-    Result failed = run("index", "--corpus", brokenCorpus.toString(), "--index", index.toString(), "-q", "--commit-every", "10");
-    assertEquals(1, failed.exit());
-    assertTrue(failed.err().contains("line 31: bad JSON"), failed.err());
+    // a malformed line stops the run before anything of the file is indexed
+    Result rejected = run("index", "--corpus", brokenCorpus.toString(), "--index", index.toString(), "-q", "--commit-every", "10");
+    assertEquals(1, rejected.exit());
+    assertTrue(rejected.err().contains("line 31: bad JSON"), rejected.err());
+    assertFalse(Files.exists(index), "nothing indexed from a malformed file");
+    // a failure midway (simulated after 30 documents) leaves the last commit
+    Result failed = run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--commit-every", "10", "--fail-after", "30");
+    assertEquals(2, failed.exit());
+    assertTrue(failed.err().contains("failing after 30 documents"), failed.err());
     int before;
     try (var dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
       before = reader.numDocs();

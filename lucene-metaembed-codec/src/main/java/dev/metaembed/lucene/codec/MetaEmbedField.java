@@ -26,6 +26,14 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * <p>Every vector is checked when the field is built: a clear {@link IllegalArgumentException}
  * names the field and the problem for an empty or oversized array, a vector of the wrong length,
  * a NaN or infinite component, or a zero vector under {@link VectorSimilarityFunction#COSINE}.
+ *
+ * <p>At {@code IndexWriter.addDocument}, Lucene rejects with an {@link IllegalArgumentException}
+ * naming the field (the writer stays open) a document whose field has another shape (dimension or
+ * maxVectors, seen as another vector dimension) or similarity than the index's, a second value of
+ * the field in one document, and a plain vector field under a MetaEmbed field's name or the
+ * reverse. The one mix Lucene cannot see: a plain vector field whose dimension is exactly a
+ * MetaEmbed field's flattened length {@code 64 × dimension + maxVectors − 1}, with the same
+ * similarity; do not give a plain vector field and a MetaEmbed field the same name.
  */
 public class MetaEmbedField extends KnnFloatVectorField {
   /** Largest number of components of one vector. */
@@ -39,6 +47,7 @@ public class MetaEmbedField extends KnnFloatVectorField {
    *
    * @param type a type from {@link #createFieldType}
    * @throws IllegalArgumentException if the type is not a MetaEmbed type or a vector is invalid
+   * @throws NullPointerException if {@code type} is null
    */
   public MetaEmbedField(String name, float[][] vectors, FieldType type) {
     super(name, flatten(name, vectors, type), type);
@@ -51,6 +60,8 @@ public class MetaEmbedField extends KnnFloatVectorField {
    * @param dim components per vector, 1..4096
    * @param maxVectors vectors per document at most, 1..64
    * @param similarity the similarity late interaction uses between a query and a document vector
+   * @throws IllegalArgumentException if {@code dim} or {@code maxVectors} is out of range
+   * @throws NullPointerException if {@code similarity} is null
    */
   public static FieldType createFieldType(
       int dim, int maxVectors, VectorSimilarityFunction similarity) {
@@ -67,6 +78,8 @@ public class MetaEmbedField extends KnnFloatVectorField {
    * @param maxVectors vectors per document at most, 1..64
    * @param similarity the similarity late interaction uses between a query and a document vector
    * @param storage how the prefix store encodes each vector (see {@link VectorStorage})
+   * @throws IllegalArgumentException if {@code dim} or {@code maxVectors} is out of range
+   * @throws NullPointerException if {@code similarity} or {@code storage} is null
    */
   public static FieldType createFieldType(
       int dim, int maxVectors, VectorSimilarityFunction similarity, VectorStorage storage) {

@@ -62,9 +62,23 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
     return storage.bytesPerVector(dimension);
   }
 
-  /** The shape of a field, or null when the field is not a MetaEmbed field. */
+  /**
+   * The shape of a field, or null when the field is not a MetaEmbed field.
+   *
+   * <p>A field whose MetaEmbed attributes describe another flattened dimension or encoding than
+   * its own is a plain field: only {@link MetaEmbedField#createFieldType} types make MetaEmbed
+   * fields, and theirs always agree. Such attributes are left over from a rejected document:
+   * Lucene's indexing chain keeps the attributes of a document it rejected (say a MetaEmbed value
+   * under a plain vector field's name) and gives them to the field's next {@code FieldInfo} in the
+   * segment; failing on them would fail the next, valid document with an aborting exception that
+   * closes the writer.
+   */
   static MetaEmbedFieldShape of(FieldInfo info) {
-    return parse(info.name, info.attributes(), info.getVectorDimension(), info.getVectorEncoding());
+    MetaEmbedFieldShape shape = parse(info.name, info.attributes());
+    if (shape == null || shape.matches(info.getVectorDimension(), info.getVectorEncoding()) == false) {
+      return null;
+    }
+    return shape;
   }
 
   /** The shape of a field type, or null when the type is not a MetaEmbed field type. */
@@ -73,36 +87,44 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
     if (attributes == null) {
       return null;
     }
-    return parse(field, attributes, type.vectorDimension(), type.vectorEncoding());
+    MetaEmbedFieldShape shape = parse(field, attributes);
+    if (shape != null && shape.matches(type.vectorDimension(), type.vectorEncoding()) == false) {
+      throw invalid(
+          field,
+          "flattened vector dimension "
+              + type.vectorDimension()
+              + " ("
+              + type.vectorEncoding()
+              + ") does not match the one of its shape, "
+              + shape.flatDimension()
+              + " (FLOAT32)",
+          null);
+    }
+    return shape;
   }
 
-  private static MetaEmbedFieldShape parse(
-      String field, Map<String, String> attributes, int flatDimension, VectorEncoding encoding) {
+  private boolean matches(int flatDimension, VectorEncoding encoding) {
+    return flatDimension() == flatDimension && encoding == VectorEncoding.FLOAT32;
+  }
+
+  private static MetaEmbedFieldShape parse(String field, Map<String, String> attributes) {
     String dimension = attributes.get(DIMENSION_ATTRIBUTE);
     if (dimension == null) {
       return null;
     }
     try {
-      MetaEmbedFieldShape shape =
-          new MetaEmbedFieldShape(
-              Integer.parseInt(dimension),
-              Integer.parseInt(attributes.get(MAX_VECTORS_ATTRIBUTE)),
-              storageOf(attributes.get(STORAGE_ATTRIBUTE)));
-      if (shape.flatDimension() != flatDimension || encoding != VectorEncoding.FLOAT32) {
-        throw new IllegalArgumentException(
-            "flattened vector dimension "
-                + flatDimension
-                + " ("
-                + encoding
-                + ") does not match the one of its shape, "
-                + shape.flatDimension()
-                + " (FLOAT32)");
-      }
-      return shape;
+      return new MetaEmbedFieldShape(
+          Integer.parseInt(dimension),
+          Integer.parseInt(attributes.get(MAX_VECTORS_ATTRIBUTE)),
+          storageOf(attributes.get(STORAGE_ATTRIBUTE)));
     } catch (IllegalArgumentException e) { // includes NumberFormatException
-      throw new IllegalArgumentException(
-          "field \"" + field + "\" has an invalid MetaEmbed field type: " + e.getMessage(), e);
+      throw invalid(field, e.getMessage(), e);
     }
+  }
+
+  private static IllegalArgumentException invalid(String field, String problem, Exception cause) {
+    return new IllegalArgumentException(
+        "field \"" + field + "\" has an invalid MetaEmbed field type: " + problem, cause);
   }
 
   private static VectorStorage storageOf(String value) {

@@ -79,6 +79,7 @@ public final class LateInteractionQuery extends Query {
    *
    * @throws IllegalArgumentException when there are no vectors, their lengths differ, or a
    *     component is not finite
+   * @throws NullPointerException when {@code field} is null
    */
   public static Builder builder(String field, float[][] queryVectors) {
     return new Builder(field, queryVectors);
@@ -91,7 +92,8 @@ public final class LateInteractionQuery extends Query {
     private int k = 10;
     private int queryBudget;
     private int documentBudget = Integer.MAX_VALUE;
-    private int candidates = -1;
+    private int candidates;
+    private boolean candidatesSet;
     private int probes = 1;
     private boolean exact;
     private Query filter;
@@ -125,6 +127,7 @@ public final class LateInteractionQuery extends Query {
      */
     public Builder candidates(int candidates) {
       this.candidates = candidates;
+      this.candidatesSet = true;
       return this;
     }
 
@@ -149,14 +152,20 @@ public final class LateInteractionQuery extends Query {
       return this;
     }
 
-    /** The query. @throws IllegalArgumentException naming the field and the numbers */
+    /**
+     * The query. Searching it throws an {@link IllegalArgumentException} naming the field when the
+     * field is not a MetaEmbed field or its vectors have another dimension than the query's.
+     *
+     * @throws IllegalArgumentException naming the field and the numbers: a budget out of range, k
+     *     or candidates below 1, probes outside 1..query vectors
+     */
     public LateInteractionQuery build() {
       QueryVectors.checkBudget(field, queryBudget, documentBudget, queryVectors.length);
       if (k < 1) {
         throw new IllegalArgumentException("field \"" + field + "\": k must be at least 1, got " + k);
       }
-      if (candidates == -1) {
-        candidates = Math.max(100, Math.multiplyExact(10, k));
+      if (candidatesSet == false) { // max(100, 10 × k), at most Integer.MAX_VALUE
+        candidates = (int) Math.min(Integer.MAX_VALUE, Math.max(100L, 10L * k));
       }
       if (candidates < 1) {
         throw new IllegalArgumentException(

@@ -39,6 +39,9 @@ final class SegmentSearch {
   private final MetaEmbedVectorValues values;
   private final MaxSimScorer scorer;
   private final int documentBudget;
+  /** k and candidates, at most the segment's documents (the collectors allocate that many). */
+  private final int k;
+  private final int candidates;
   private final float[] docVectors;
   private boolean timedOut;
 
@@ -52,6 +55,8 @@ final class SegmentSearch {
     this.timeout = timeout;
     this.values = values;
     this.documentBudget = Math.min(query.documentBudget(), values.maxVectors());
+    this.k = Math.min(query.getK(), context.reader().maxDoc());
+    this.candidates = Math.min(query.candidates(), context.reader().maxDoc());
     this.docVectors = new float[documentBudget * values.dimension()];
     this.scorer =
         new MaxSimScorer(query.queryVectors(), query.queryBudget(), values.similarityFunction());
@@ -78,7 +83,7 @@ final class SegmentSearch {
 
   private TopDocs search(Weight filter) throws IOException {
     AcceptDocs accept = acceptDocs(filter);
-    if (query.isExact() || (filter != null && accept.cost() <= query.candidates())) {
+    if (query.isExact() || (filter != null && accept.cost() <= candidates)) {
       return scoreAll(accept.iterator());
     }
     int visitedLimit = filter == null ? Integer.MAX_VALUE : accept.cost() + 1;
@@ -117,7 +122,7 @@ final class SegmentSearch {
   /** The graph's nearest documents to query vector {@code probe}; null at {@code visitedLimit}. */
   private TopDocs graphSearch(int probe, AcceptDocs accept, int visitedLimit) throws IOException {
     KnnCollector collector =
-        new TimeoutAwareCollector(new TopKnnCollector(query.candidates(), visitedLimit));
+        new TimeoutAwareCollector(new TopKnnCollector(candidates, visitedLimit));
     context.reader().searchNearestVectors(
         query.getField(), query.queryVectors()[probe], collector, accept);
     TopDocs found = collector.topDocs();
@@ -127,7 +132,7 @@ final class SegmentSearch {
 
   /** The best k of the graph's hits, whose scores are final (see {@link #graphScoresAreFinal}). */
   private TopDocs firstK(TopDocs found) {
-    TopHits top = new TopHits(query.getK());
+    TopHits top = new TopHits(k);
     for (ScoreDoc hit : found.scoreDocs) {
       top.offer(hit.doc, hit.score);
     }
@@ -165,7 +170,7 @@ final class SegmentSearch {
   }
 
   private TopDocs score(int[] candidates) throws IOException {
-    TopHits top = new TopHits(query.getK());
+    TopHits top = new TopHits(k);
     for (int i = 0; i < candidates.length && checkTimeout(i) == false; i++) {
       if (i % PREFETCH_WINDOW == 0) {
         int to = Math.min(i + PREFETCH_WINDOW, candidates.length);
@@ -177,7 +182,7 @@ final class SegmentSearch {
   }
 
   private TopDocs scoreAll(DocIdSetIterator accepted) throws IOException {
-    TopHits top = new TopHits(query.getK());
+    TopHits top = new TopHits(k);
     int i = 0;
     for (int doc = accepted.nextDoc();
         doc != DocIdSetIterator.NO_MORE_DOCS && checkTimeout(i++) == false;
