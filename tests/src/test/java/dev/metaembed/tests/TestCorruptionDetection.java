@@ -65,7 +65,8 @@ import org.apache.lucene.util.Bits;
  * without a per-field wrapper, so the names carry no suffix: {@code _0.mvm}, {@code _0.vex}; the
  * test takes them from each segment's file list and requires all six). Each file gets byte flips
  * (one in the codec header, several in the body, one in the footer) and truncations (in the
- * header, the body and the footer), each on a fresh copy of the index.
+ * header, the body and the footer), one at a time: the index is read with that one file replaced
+ * by its damaged copy.
  *
  * <p><b>The guarantee tested</b>, for every damaged copy:
  *
@@ -82,11 +83,13 @@ import org.apache.lucene.util.Bits;
  *       either fail with an {@link IOException} (usually {@link CorruptIndexException} or {@link
  *       EOFException}) or return results. Nothing else: no {@code ArrayIndexOutOfBounds}, {@code
  *       NegativeArraySize}, {@code OutOfMemoryError}, {@code IllegalArgumentException}, NPE,
- *       assertion or endless loop (the method has a {@link Timeout}). One exception, not ours:
- *       with a damaged {@code .vec}, Lucene's HNSW search may trip Lucene's own assertion that a
- *       distance is finite ({@code VectorUtil.squareDistance}; tests run with {@code -ea}, in
- *       production the score is NaN and the candidate is dropped); an {@link AssertionError}
- *       thrown inside {@code org.apache.lucene} is accepted for graph files only, and counted.
+ *       assertion or endless loop (the class has a {@link Timeout}). One exception, not ours:
+ *       Lucene's HNSW reader does not validate what it reads from its own data files, and tests
+ *       run with {@code -ea}, so a damaged {@code .vec} or {@code .vex} may trip Lucene's own
+ *       assertions during a search (a finite distance in {@code VectorUtil}, a node or level in
+ *       range in {@code OffHeapHnswGraph.seek} or {@code HnswGraphSearcher}). An {@link
+ *       AssertionError} thrown inside {@code org.apache.lucene} is accepted for graph files only,
+ *       and counted in the summary by where it was thrown.
  *   <li><b>Wrong results only with detection.</b> Lucene verifies data-file checksums only in
  *       {@code checkIntegrity}, CheckIndex and merges, so a search may read a damaged float of
  *       {@code .mvd} or {@code .vec} before anyone checks it: results may be wrong, but only for
@@ -285,7 +288,12 @@ public class TestCorruptionDetection extends LuceneTestCase {
     tally.detected++;
     tally.count(extension, truncate, mechanisms.get(0));
     if (searchFailure != null) {
-      tally.searchFailures.merge(searchFailure.getClass().getSimpleName(), 1, Integer::sum);
+      String where =
+          searchFailure instanceof AssertionError
+              ? " in " + searchFailure.getStackTrace()[0].getClassName().replaceAll(".*\\.", "")
+                  + "." + searchFailure.getStackTrace()[0].getMethodName() + " (" + extension + ")"
+              : "";
+      tally.searchFailures.merge(searchFailure.getClass().getSimpleName() + where, 1, Integer::sum);
     } else if (mechanisms.get(0).startsWith("open") == false) {
       tally.searchFailures.merge(sameAnswers ? "(ran, same answers)" : "(ran, answers differ)", 1, Integer::sum);
     }
