@@ -10,6 +10,7 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   private final IndexedDISI sparseDocs;
   private final IndexedDISI prefetchDocs; // a second cursor, so prefetching runs ahead of reads
   private int ord = -1;
+  private int count; // vectors of ord, checked by the store when positioned
   private int lastDoc = -1;
 
   OffHeapMetaEmbedVectorValues(PrefixStore store) throws IOException {
@@ -31,19 +32,20 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
     } else {
       ord = doc < store.size() ? doc : -1; // dense: ord == doc; empty: size 0
     }
+    count = ord >= 0 ? store.vectorCount(ord) : 0;
     return ord >= 0;
   }
 
   @Override
   public int vectorCount() {
     checkPositioned();
-    return store.vectorCount(ord);
+    return this.count;
   }
 
   @Override
   public float[][] vectors(int count) throws IOException {
     checkPositioned();
-    int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
+    int n = Math.min(Math.max(count, 0), this.count);
     float[] flat = new float[n * dimension()];
     store.read(ord, n, flat);
     return split(flat, n, dimension());
@@ -52,7 +54,7 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   @Override
   public int readVectors(int count, float[][] dest) throws IOException {
     checkPositioned();
-    int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
+    int n = Math.min(Math.max(count, 0), this.count);
     store.read(ord, n, dest);
     return n;
   }
@@ -60,7 +62,7 @@ final class OffHeapMetaEmbedVectorValues extends MetaEmbedVectorValues {
   @Override
   public int readVectors(int count, float[] dest) throws IOException {
     checkPositioned();
-    int n = Math.min(Math.max(count, 0), store.vectorCount(ord));
+    int n = Math.min(Math.max(count, 0), this.count);
     store.read(ord, n, dest);
     return n;
   }

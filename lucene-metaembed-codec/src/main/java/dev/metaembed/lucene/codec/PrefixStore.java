@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.lucene90.IndexedDISI;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.store.IndexInput;
@@ -62,9 +63,41 @@ final class PrefixStore {
     return ordToDoc == null ? ord : (int) ordToDoc.get(ord);
   }
 
-  /** Number of vectors stored for {@code ord}. */
-  int vectorCount(int ord) {
-    return (int) (starts.get(ord + 1) - starts.get(ord));
+  /**
+   * Number of vectors stored for {@code ord}, 1..maxVectors. Checked, because the vector starts
+   * live in {@code .mvd}, whose checksum only {@code checkIntegrity} verifies: a damaged start
+   * must not become a negative count or a read outside the document's bytes. Every read of
+   * {@code ord} asks for this count first.
+   *
+   * @throws CorruptIndexException when {@code ord} is out of range or the stored starts give it no
+   *     vectors, too many, or vectors outside the field's
+   */
+  int vectorCount(int ord) throws IOException {
+    if (ord < 0 || ord >= entry.docCount()) { // an ord from a damaged doc-id set
+      throw new CorruptIndexException(
+          "field \"" + entry.info().name + "\": ord " + ord + " of " + entry.docCount(), data);
+    }
+    long start = starts.get(ord);
+    long end = starts.get(ord + 1);
+    if (start < 0 || end - start < 1 || end - start > entry.shape().maxVectors()
+        || end > entry.totalVectors()) {
+      throw new CorruptIndexException(
+          "field \""
+              + entry.info().name
+              + "\": document ord "
+              + ord
+              + " has vectors ["
+              + start
+              + ", "
+              + end
+              + ") of "
+              + entry.totalVectors()
+              + ", at most "
+              + entry.shape().maxVectors()
+              + " per document",
+          data);
+    }
+    return (int) (end - start);
   }
 
   /** Reads the first {@code count} vectors of {@code ord}, decoded, one per array of {@code dest}. */
@@ -116,6 +149,7 @@ final class PrefixStore {
     vectors.prefetch(start(ord), count * entry.shape().bytesPerVector());
   }
 
+  /** Where {@code ord}'s vectors start; valid once {@link #vectorCount} accepted {@code ord}. */
   private long start(int ord) {
     return starts.get(ord) * entry.shape().bytesPerVector();
   }
