@@ -164,6 +164,7 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
       assertEquals("true score of " + hit.getKey(), all.get(hit.getKey()), hit.getValue(), 1e-5f);
       found += want.containsKey(hit.getKey()) ? 1 : 0;
     }
+    logger.info("approximate recall@{} {}/{}", K, found, K);
     assertTrue("recall " + found + "/" + K, found >= K - 2);
   }
 

@@ -10,7 +10,11 @@ import java.util.Random;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.core.xcontent.XContentBuilder;
 
-/** Random multi-vector documents for the cluster tests, as JSON and as the test's reference. */
+/**
+ * Random multi-vector documents for the cluster tests, as JSON and as the test's reference: a
+ * random topic as vector 0 and finer vectors around it, so that graph candidates on vector 0 find
+ * the best documents at every budget, as they do for real MetaEmbed vectors.
+ */
 final class RandomPages {
   static final String INDEX = "pages";
   static final String FIELD = "page";
@@ -27,8 +31,10 @@ final class RandomPages {
     List<Page> pages = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       float[][] vectors = new float[1 + random.nextInt(MAX_VECTORS)][];
-      for (int v = 0; v < vectors.length; v++) {
-        vectors[v] = unitVector(random);
+      float[] topic = unitVector(random);
+      vectors[0] = topic;
+      for (int v = 1; v < vectors.length; v++) {
+        vectors[v] = near(topic, random); // coarse to fine, as MetaEmbed vectors are
       }
       String lang = random.nextInt(3) == 0 ? "de" : "en";
       String title = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
@@ -50,10 +56,27 @@ final class RandomPages {
     return vector;
   }
 
+  /** A unit vector around {@code topic}. */
+  private static float[] near(float[] topic, Random random) {
+    float[] detail = unitVector(random);
+    float[] vector = new float[DIMS];
+    double norm = 0;
+    for (int i = 0; i < DIMS; i++) {
+      vector[i] = topic[i] + 0.5f * detail[i];
+      norm += vector[i] * vector[i];
+    }
+    for (int i = 0; i < DIMS; i++) {
+      vector[i] /= (float) Math.sqrt(norm);
+    }
+    return vector;
+  }
+
+  /** A query's vectors: a random topic first, finer ones around it. */
   static float[][] queryVectors(Random random, int count) {
     float[][] vectors = new float[count][];
-    for (int i = 0; i < count; i++) {
-      vectors[i] = unitVector(random);
+    vectors[0] = unitVector(random);
+    for (int i = 1; i < count; i++) {
+      vectors[i] = near(vectors[0], random);
     }
     return vectors;
   }
