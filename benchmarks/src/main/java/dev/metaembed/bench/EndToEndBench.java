@@ -6,10 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * End-to-end benchmark: indexes synthetic clustered coarse-to-fine MetaEmbed data once per prefix
@@ -75,20 +74,10 @@ public final class EndToEndBench {
       results.queries.addAll(new EndToEndQueries(options, corpus, log).run(ours, lucenePath));
     } finally {
       if (temp) {
-        deleteRecursively(root);
+        IOUtils.rm(root);
       }
     }
     return results;
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
