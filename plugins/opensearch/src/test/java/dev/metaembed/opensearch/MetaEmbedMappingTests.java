@@ -113,6 +113,14 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
     client().prepareIndex("pages").setId("ok").setSource(Map.of(RandomPages.FIELD, List.of(toList(good)))).get();
     refresh("pages");
     assertEquals(1, client().prepareSearch("pages").setSize(0).get().getHits().getTotalHits().value());
+    // the fields option returns the document's vectors, as one value, from _source
+    List<Object> fetched = client().prepareSearch("pages").addFetchField(RandomPages.FIELD).get()
+        .getHits().getAt(0).field(RandomPages.FIELD).getValues();
+    assertEquals(1, fetched.size());
+    List<?> vectors = (List<?>) fetched.get(0);
+    assertEquals(1, vectors.size());
+    assertEquals(RandomPages.DIMS, ((List<?>) vectors.get(0)).size());
+    assertEquals(good[0], ((Number) ((List<?>) vectors.get(0)).get(0)).floatValue(), 0f);
   }
 
   public void testBadQueriesAreRefused() throws Exception {
