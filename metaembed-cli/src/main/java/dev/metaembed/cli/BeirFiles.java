@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -147,9 +146,7 @@ final class BeirFiles {
             handler.accept(decode(decoder, line, length, file, ++lineNumber), lineNumber);
             length = 0;
           } else {
-            if (length == line.length) {
-              line = Arrays.copyOf(line, ArrayUtil.oversize(length + 1, 1));
-            }
+            line = ArrayUtil.grow(line, length + 1);
             line[length++] = buffer[i];
           }
         }

@@ -31,17 +31,16 @@ final class MetaEmbedCodecService extends CodecService {
   private final Map<String, Codec> codecs;
 
   MetaEmbedCodecService(CodecServiceConfig config) {
-    super(
-        config.getMapperService(),
-        config.getIndexSettings(),
-        config.getLogger() == null ? LOGGER : config.getLogger(),
-        config.getAdditionalCodecs());
+    this(config, config.getLogger() == null ? LOGGER : config.getLogger());
+  }
+
+  private MetaEmbedCodecService(CodecServiceConfig config, Logger logger) {
+    super(config.getMapperService(), config.getIndexSettings(), logger, config.getAdditionalCodecs());
     MapperService mappers = config.getMapperService();
     if (mappers == null) {
       this.codecs = Map.of(); // no mappings, no metaembed_vector fields: OpenSearch's codecs
       return;
     }
-    Logger logger = config.getLogger() == null ? LOGGER : config.getLogger();
     Codec fast = new FieldsCodec(Lucene104Codec.Mode.BEST_SPEED, mappers, logger);
     Codec small = new FieldsCodec(Lucene104Codec.Mode.BEST_COMPRESSION, mappers, logger);
     this.codecs = Map.of(DEFAULT_CODEC, fast, LZ4, fast, BEST_COMPRESSION_CODEC, small, ZLIB, small);
