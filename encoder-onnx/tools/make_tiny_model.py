@@ -12,15 +12,18 @@ pixel_values -> last_hidden_state [batch, sequence, 16]) and makes every output 
             the encoder sends zeros when a text has no image)
   BIAS      1 at component 15                                          (never a zero vector)
 
-text-model.onnx is the same without the image input (a text-only model).
+text-model.onnx is the same without the image input (a text-only model). adapted-model.onnx is the
+text-only model with the token rows multiplied by W (16 x 16, the identity, stored as raw data) before
+the position is added: a target for the encoder's weight edits (rows appended to E, a product added to W).
 Needs only Debian's python3-onnx (onnx.helper, no torch):  /usr/bin/python3 make_tiny_model.py OUT_DIR
 """
 import json
 import os
 import sys
 
+import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 DIM = 16
 VOCAB = 40
@@ -43,7 +46,7 @@ def constant(name, dims, values, dtype=TensorProto.FLOAT):
     return helper.make_tensor(name, dtype, dims, values)
 
 
-def model(with_image):
+def model(with_image, adapted=False):
     onehot = lambda c: [1.0 if j == c else 0.0 for j in range(DIM)]
     image_projection = []
     for c in range(3):
@@ -58,8 +61,10 @@ def model(with_image):
         constant("axis1", [1], [1], TensorProto.INT64),
         constant("axis2", [1], [2], TensorProto.INT64),
     ]
+    if adapted:
+        initializers.append(numpy_helper.from_array(np.eye(DIM, dtype=np.float32), "W"))
     nodes = [
-        helper.make_node("Gather", ["E", "input_ids"], ["tokens"], axis=0),
+        helper.make_node("Gather", ["E", "input_ids"], ["rows" if adapted else "tokens"], axis=0),
         helper.make_node("Shape", ["input_ids"], ["shape"]),
         helper.make_node("Gather", ["shape", "one"], ["length"], axis=0),
         helper.make_node("Range", ["zero", "length", "one"], ["positions"]),
@@ -68,6 +73,8 @@ def model(with_image):
         helper.make_node("MatMul", ["positions_col", "position_unit"], ["position_states"]),
         helper.make_node("Add", ["tokens", "position_states"], ["with_positions"]),
     ]
+    if adapted:
+        nodes.insert(1, helper.make_node("MatMul", ["rows", "W"], ["tokens"]))
     if with_image:
         nodes += [
             helper.make_node("ReduceMean", ["pixel_values"], ["channel_means"], axes=[2, 3], keepdims=0),
@@ -137,6 +144,7 @@ if __name__ == "__main__":
     os.makedirs(out, exist_ok=True)
     onnx.save(model(with_image=True), os.path.join(out, "model.onnx"))
     onnx.save(model(with_image=False), os.path.join(out, "text-model.onnx"))
+    onnx.save(model(with_image=False, adapted=True), os.path.join(out, "adapted-model.onnx"))
     with open(os.path.join(out, "tokenizer.json"), "w") as f:
         json.dump(tokenizer(), f, indent=1)
     print("wrote", out)

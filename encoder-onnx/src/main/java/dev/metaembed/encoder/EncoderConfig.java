@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +36,7 @@ import java.util.Set;
  * @param image image preprocessing, or null for a text-only model
  * @param maxBatchSize texts per inference at most, 0 for no limit; 1 for models whose output for a
  *     text depends on the other texts of its batch (dynamically quantized graphs)
+ * @param weights trained weights applied to the model's initializers when it loads, or null
  */
 public record EncoderConfig(
     Mode mode,
@@ -46,7 +50,8 @@ public record EncoderConfig(
     Side document,
     boolean normalize,
     ImageConfig image,
-    int maxBatchSize) {
+    int maxBatchSize,
+    Weights weights) {
 
   /** Name of the configuration file in a model folder. */
   public static final String FILE_NAME = "metaembed.json";
@@ -86,6 +91,27 @@ public record EncoderConfig(
    * @param layout "NCHW" or "NHWC"
    */
   public record ImageConfig(int width, int height, float[] mean, float[] std, String layout) {}
+
+  /**
+   * Trained weights shipped next to a model whose ONNX file stays as published: a safetensors file
+   * and the edits that apply its tensors to the model's initializers when the session is created
+   * (ONNX Runtime's {@code addInitializer}).
+   *
+   * @param file the safetensors file (float32 tensors), relative to the model folder
+   * @param edits the edits, at most one per initializer
+   */
+  public record Weights(String file, List<Edit> edits) {}
+
+  /**
+   * One edit of one initializer: either {@code appendRows} (rows added after the initializer's rows,
+   * e.g. meta-token embeddings after a word-embedding table) or {@code product} (two factors A [in,
+   * r] and B [r, out] whose product is added to a [in, out] weight, e.g. a merged LoRA adapter).
+   *
+   * @param initializer the ONNX initializer's name
+   * @param appendRows name of the tensor [rows, columns] to append, or null
+   * @param product names of the factors A and B, or null
+   */
+  public record Edit(String initializer, String appendRows, List<String> product) {}
 
   private static final Set<String> INPUT_KEYS =
       Set.of("input_ids", "attention_mask", "token_type_ids", "pixel_values");
@@ -133,7 +159,52 @@ public record EncoderConfig(
           document,
           json.has("normalize") ? parseField("normalize", () -> json.get("normalize").getAsBoolean()) : true,
           json.has("image") ? image() : null,
-          json.has("max_batch_size") ? positive(json, "max_batch_size") : 0);
+          json.has("max_batch_size") ? positive(json, "max_batch_size") : 0,
+          json.has("weights") ? weights() : null);
+    }
+
+    private Weights weights() {
+      JsonObject weights = object(json, "weights");
+      JsonArray array = parseField("weights.edits", () -> weights.getAsJsonArray("edits"));
+      if (array == null || array.isEmpty()) {
+        throw error("weights.edits", "must be a non-empty array of edits");
+      }
+      List<Edit> edits = new ArrayList<>();
+      Set<String> edited = new HashSet<>();
+      for (int i = 0; i < array.size(); i++) {
+        String path = "weights.edits[" + i + "]";
+        JsonElement element = array.get(i);
+        if (element.isJsonObject() == false) {
+          throw error(path, "must be an object");
+        }
+        Edit edit = edit(element.getAsJsonObject(), path);
+        if (edited.add(edit.initializer()) == false) {
+          throw error(path + ".initializer", "\"" + edit.initializer() + "\" is edited twice");
+        }
+        edits.add(edit);
+      }
+      return new Weights(string(weights, "file", "weights.file"), List.copyOf(edits));
+    }
+
+    private Edit edit(JsonObject edit, String path) {
+      String initializer = string(edit, "initializer", path + ".initializer");
+      boolean append = edit.has("append_rows");
+      if (append == edit.has("add_product")) {
+        throw error(path, "needs exactly one of \"append_rows\" and \"add_product\"");
+      }
+      if (append) {
+        return new Edit(initializer, string(edit, "append_rows", path + ".append_rows"), null);
+      }
+      JsonArray factors = parseField(path + ".add_product", () -> edit.getAsJsonArray("add_product"));
+      if (factors == null || factors.size() != 2) {
+        throw error(path + ".add_product", "must name two tensors [A, B]");
+      }
+      List<String> names = new ArrayList<>();
+      for (int f = 0; f < 2; f++) {
+        int index = f;
+        names.add(parseField(path + ".add_product", () -> factors.get(index).getAsString()));
+      }
+      return new Edit(initializer, null, List.copyOf(names));
     }
 
     private Map<String, String> inputs() {

@@ -68,7 +68,7 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     EncoderConfig config = EncoderConfig.read(modelDir);
     TextTokenizer tokenizer = TextTokenizer.load(modelDir.resolve(config.tokenizer()));
     try {
-      OnnxModel model = new OnnxModel(modelDir.resolve(config.model()), config, options.intraOpThreads());
+      OnnxModel model = new OnnxModel(modelDir, config, options.intraOpThreads());
       if (config.image() == null && model.hasImageInput()) {
         model.close();
         throw new IllegalArgumentException(
@@ -81,14 +81,22 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     }
   }
 
-  /** The bundled default model (quantized all-MiniLM-L6-v2, pooled mode), unpacked once to the cache. */
+  /**
+   * The default built-in model ({@link BuiltinModel#DEFAULT}: MetaEmbed meta tokens trained on
+   * all-MiniLM-L6-v2), unpacked once to the cache.
+   */
   public static MetaEmbedEncoder loadDefault() throws IOException {
-    return load(DefaultModel.directory());
+    return loadDefault(EncoderOptions.defaults());
   }
 
-  /** The bundled default model with these options. */
+  /** The default built-in model with these options. */
   public static MetaEmbedEncoder loadDefault(EncoderOptions options) throws IOException {
-    return load(DefaultModel.directory(), options);
+    return load(BuiltinModel.DEFAULT, options);
+  }
+
+  /** A built-in model with these options, unpacked once to the cache. */
+  public static MetaEmbedEncoder load(BuiltinModel model, EncoderOptions options) throws IOException {
+    return load(model.directory(), options);
   }
 
   /** The query's vectors (query prefix and query meta tokens). */

@@ -25,19 +25,29 @@ final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final EncoderConfig config;
   private final Path file;
+  /** Initializers replaced by the config's trained weights; open as long as the session. */
+  private final Map<String, OnnxTensor> editedInitializers;
 
-  OnnxModel(Path file, EncoderConfig config, int intraOpThreads) throws IOException {
+  OnnxModel(Path modelDir, EncoderConfig config, int intraOpThreads) throws IOException {
+    Path file = modelDir.resolve(config.model());
     if (Files.isRegularFile(file) == false) {
       throw new NoSuchFileException(file.toString(), null, "model file named by \"model\" in " + EncoderConfig.FILE_NAME);
     }
     this.file = file;
     this.config = config;
+    this.editedInitializers = config.weights() == null
+        ? Map.of()
+        : WeightEdits.build(env, modelDir, file, config.weights());
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      for (var edited : editedInitializers.entrySet()) {
+        options.addInitializer(edited.getKey(), edited.getValue());
+      }
       this.session = env.createSession(file.toString(), options);
     } catch (OrtException e) {
+      WeightEdits.close(editedInitializers);
       throw new IOException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
     try {
@@ -149,6 +159,8 @@ final class OnnxModel implements AutoCloseable {
       session.close();
     } catch (OrtException e) {
       throw new IllegalStateException("closing " + file, e);
+    } finally {
+      WeightEdits.close(editedInitializers);
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class EncoderThroughput {
   public static void main(String[] args) throws Exception {
     BeirData data = BeirData.read(Path.of(args[0]));
-    Path modelDir = args.length > 1 && args[1].equals("default") == false ? Path.of(args[1]) : DefaultModel.directory();
+    Path modelDir = args.length > 1 && args[1].equals("default") == false ? Path.of(args[1]) : BuiltinModel.DEFAULT.directory();
     int limit = args.length > 2 ? Integer.parseInt(args[2]) : data.corpus().size();
     List<String> texts = new ArrayList<>(data.corpus().values()).subList(0, Math.min(limit, data.corpus().size()));
     EncoderConfig config = EncoderConfig.read(modelDir);

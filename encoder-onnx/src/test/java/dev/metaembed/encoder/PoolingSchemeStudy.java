@@ -21,7 +21,7 @@ public final class PoolingSchemeStudy {
   public static void main(String[] args) throws Exception {
     BeirData data = BeirData.read(Path.of(args[0]));
     int sample = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-    Path modelDir = args.length > 2 && args[2].equals("default") == false ? Path.of(args[2]) : DefaultModel.directory();
+    Path modelDir = args.length > 2 && args[2].equals("default") == false ? Path.of(args[2]) : BuiltinModel.POOLED_MINILM.directory();
     List<String> shuffled = new ArrayList<>(data.queries().keySet());
     Collections.shuffle(shuffled, new Random(42));
     List<String> queryIds = shuffled.subList(0, Math.min(sample, shuffled.size()));

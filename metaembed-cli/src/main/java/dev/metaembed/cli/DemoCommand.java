@@ -1,13 +1,16 @@
 package dev.metaembed.cli;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.lucene.search.ScoreDoc;
@@ -27,6 +30,8 @@ import picocli.CommandLine.Spec;
     description = "Index samples/manpages, search it at budgets 1x1, 4x8 and 16x64, and evaluate every budget.",
     footer = {"", "Example:", "  metaembed demo"})
 final class DemoCommand implements Callable<Integer> {
+  /** In the samples folder: the ids of the queries held out from training the default model. */
+  static final String HELD_OUT_IDS = "heldout-query-ids.txt";
   private static final List<Budget> SHOWN = List.of(new Budget(1, 1), new Budget(4, 8), new Budget(16, 64));
 
   @Spec CommandSpec spec;
@@ -48,27 +53,54 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path index = Files.createTempDirectory("metaembed-demo-");
     try {
-      out.printf("== Indexing %d man pages from %s with the default encoder (all-MiniLM-L6-v2, 64 vectors per page)%n",
+      out.printf("== Indexing %d man pages from %s with the default encoder (MetaEmbed meta tokens trained on all-MiniLM-L6-v2: 16 query, 64 page vectors)%n",
           BeirFiles.checkCorpus(corpus), samples);
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"}, out, err));
-      showExamples(out, index);
+      Path queries = heldOutQueries(index);
+      showExamples(out, index, queries);
       out.println();
-      out.println("== Quality and latency per budget on the sample's own queries and qrels (k=100)");
+      out.println("== Quality and latency per budget on the sample's " + BeirFiles.readQueries(queries).size()
+          + " held-out queries (never seen in training the default model; k=100)");
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"eval", "--index", index.toString(), "--queries",
-          samples.resolve("queries.jsonl").toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));
+          queries.toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));
       out.println();
       out.println("Budgets trade quality for cost on one index: (1,1) is single-vector search on vector 0;");
       out.println("larger budgets read more of each candidate's vectors. Index your own corpus with 'metaembed index'.");
     } finally {
       deleteRecursively(index);
+      Files.deleteIfExists(index.resolveSibling(index.getFileName() + "-heldout-queries.jsonl"));
     }
     return 0;
   }
 
-  private void showExamples(PrintWriter out, Path index) throws IOException {
-    Map<String, String> queries = BeirFiles.readQueries(samples.resolve("queries.jsonl"));
+  /**
+   * The sample's queries of the held-out split (heldout-query-ids.txt), written next to the index;
+   * all of the sample's queries when the samples folder has no such list.
+   */
+  private Path heldOutQueries(Path index) throws IOException {
+    Path ids = samples.resolve(HELD_OUT_IDS);
+    Path all = samples.resolve("queries.jsonl");
+    if (Files.isRegularFile(ids) == false) {
+      return all;
+    }
+    Set<String> heldOut = Set.copyOf(Files.readAllLines(ids, StandardCharsets.UTF_8));
+    Path file = index.resolveSibling(index.getFileName() + "-heldout-queries.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, String> query : BeirFiles.readQueries(all).entrySet()) {
+      if (heldOut.contains(query.getKey())) {
+        JsonObject line = new JsonObject();
+        line.addProperty("id", query.getKey());
+        line.addProperty("text", query.getValue());
+        lines.add(line.toString());
+      }
+    }
+    return Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+
+  private void showExamples(PrintWriter out, Path index, Path queryFile) throws IOException {
+    Map<String, String> queries = BeirFiles.readQueries(queryFile);
     Map<String, Map<String, Integer>> qrels = BeirFiles.readQrels(samples.resolve("qrels.tsv"));
     List<String> ids = new ArrayList<>(queries.keySet()).subList(0, Math.min(examples, queries.size()));
     try (Searcher s = new Searcher(index, null, IndexLayout.defaultThreads())) {

@@ -66,8 +66,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--baseline", description = "also run a baseline: lucene (LateInteractionRescorer)")
   String baseline;
 
-  @Option(names = "--model", description = "model folder (default: the one the index was built with)")
-  Path model;
+  @Option(names = "--model", description = "model folder or builtin:NAME (default: the one the index was built with)")
+  String model;
 
   /** One evaluated configuration. */
   record Row(String system, Budget budget, double ndcg, double recall, double mrr, double meanMs, double p99Ms, int queries, double bytesPerQuery) {}

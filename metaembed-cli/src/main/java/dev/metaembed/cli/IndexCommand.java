@@ -71,8 +71,8 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, description = "index folder (created if missing)")
   Path index;
 
-  @Option(names = "--model", description = "model folder with metaembed.json (default: the bundled model)")
-  Path model;
+  @Option(names = "--model", description = IndexLayout.MODEL_HELP)
+  String model;
 
   @Option(names = "--max-vectors", description = "keep the first N document vectors (default: all the model makes)")
   Integer maxVectors;
@@ -168,11 +168,12 @@ final class IndexCommand implements Callable<Integer> {
 
   /** The model recorded in an existing index must be the one asked for. */
   private String checkModel(Directory dir) throws IOException {
-    String asked = model == null ? IndexLayout.DEFAULT_MODEL : model.toAbsolutePath().toString();
+    String asked = IndexLayout.modelName(model);
     if (DirectoryReader.indexExists(dir)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        String recorded = reader.getIndexCommit().getUserData().get(IndexLayout.MODEL_KEY);
-        if (recorded != null && recorded.equals(asked) == false) {
+        Map<String, String> userData = reader.getIndexCommit().getUserData();
+        String recorded = IndexLayout.recordedModel(userData);
+        if (userData.containsKey(IndexLayout.MODEL_KEY) && recorded.equals(asked) == false) {
           throw new UserException(index + " was indexed with model " + recorded + ", not " + asked);
         }
       }

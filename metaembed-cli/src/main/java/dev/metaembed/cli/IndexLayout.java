@@ -1,5 +1,6 @@
 package dev.metaembed.cli;
 
+import dev.metaembed.encoder.BuiltinModel;
 import dev.metaembed.encoder.EncoderOptions;
 import dev.metaembed.encoder.MetaEmbedEncoder;
 import java.io.IOException;
@@ -22,7 +23,12 @@ final class IndexLayout {
   /** Lucene's own late-interaction field, written only with {@code index --lucene-baseline}. */
   static final String LUCENE_VECTORS = "lucene_page";
   static final String MODEL_KEY = "metaembed.model";
-  static final String DEFAULT_MODEL = "default";
+  /** Prefix of a built-in model's name in {@code --model} and in the commit user data. */
+  static final String BUILTIN = "builtin:";
+  /** What indexes built before the trained default recorded: the pooled model was the default then. */
+  static final String LEGACY_DEFAULT = "default";
+  static final String MODEL_HELP = "a model folder with metaembed.json, or builtin:metaembed-minilm (the default)"
+      + " or builtin:pooled-minilm";
 
   private IndexLayout() {}
 
@@ -47,17 +53,37 @@ final class IndexLayout {
     }
   }
 
-  /** The encoder recorded in the index, unless {@code override} names another model folder. */
-  static MetaEmbedEncoder encoder(DirectoryReader reader, Path override, int threads) throws IOException {
-    Map<String, String> userData = reader.getIndexCommit().getUserData();
-    String model = override != null ? override.toString() : userData.getOrDefault(MODEL_KEY, DEFAULT_MODEL);
-    return load(model, threads);
+  /**
+   * The model a {@code --model} value names, as the index records it: {@code builtin:<name>} or an
+   * absolute folder; null means the default built-in model.
+   */
+  static String modelName(String option) {
+    if (option == null) {
+      return BUILTIN + BuiltinModel.DEFAULT.id();
+    }
+    if (option.startsWith(BUILTIN)) {
+      return BUILTIN + builtin(option).id();
+    }
+    return Path.of(option).toAbsolutePath().toString();
   }
 
+  /** The encoder recorded in the index, unless {@code override} (a --model value) names another. */
+  static MetaEmbedEncoder encoder(DirectoryReader reader, String override, int threads) throws IOException {
+    Map<String, String> userData = reader.getIndexCommit().getUserData();
+    return load(override != null ? modelName(override) : recordedModel(userData), threads);
+  }
+
+  /** The model an index's commit records; indexes from before the trained default meant the pooled one. */
+  static String recordedModel(Map<String, String> userData) {
+    String recorded = userData.get(MODEL_KEY);
+    return recorded == null || recorded.equals(LEGACY_DEFAULT) ? BUILTIN + BuiltinModel.POOLED_MINILM.id() : recorded;
+  }
+
+  /** The encoder for a recorded model name. */
   static MetaEmbedEncoder load(String model, int threads) throws IOException {
     EncoderOptions options = new EncoderOptions(threads, 32);
-    if (model.equals(DEFAULT_MODEL)) {
-      return MetaEmbedEncoder.loadDefault(options);
+    if (model.startsWith(BUILTIN)) {
+      return MetaEmbedEncoder.load(builtin(model), options);
     }
     Path dir = Path.of(model);
     if (Files.isDirectory(dir) == false) {
@@ -67,6 +93,14 @@ final class IndexLayout {
       return MetaEmbedEncoder.load(dir, options);
     } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
       throw new UserException("model " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static BuiltinModel builtin(String name) {
+    try {
+      return BuiltinModel.named(name.substring(BUILTIN.length()));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
   }
 

@@ -45,8 +45,8 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per hit")
   boolean json;
 
-  @Option(names = "--model", description = "model folder (default: the one the index was built with)")
-  Path model;
+  @Option(names = "--model", description = "model folder or builtin:NAME (default: the one the index was built with)")
+  String model;
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "query text")
   String query;

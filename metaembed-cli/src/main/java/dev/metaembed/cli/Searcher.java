@@ -21,7 +21,7 @@ final class Searcher implements Closeable {
   final int storedVectors;
   final int dimension;
 
-  Searcher(Path index, Path model, int threads) throws IOException {
+  Searcher(Path index, String model, int threads) throws IOException {
     directory = IndexLayout.openExisting(index);
     try {
       reader = IndexLayout.openReader(directory, index);

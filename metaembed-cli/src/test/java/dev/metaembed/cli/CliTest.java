@@ -15,8 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +177,43 @@ class CliTest {
       assertEquals(40, reader.numDocs());
     }
     assertEquals(0, run("inspect", index.toString(), "--check").exit());
+  }
+
+  @Test
+  void builtinModelsAreNamedRecordedAndKept() throws IOException {
+    List<String> ten = Files.readAllLines(corpus).subList(0, 10);
+    Path small = Files.write(work.resolve("ten.jsonl"), ten);
+    Path index = work.resolve("pooled-index");
+    Result indexed = run("index", "--corpus", small.toString(), "--index", index.toString(), "-q", "--model", "builtin:pooled-minilm");
+    assertEquals(0, indexed.exit(), indexed.err());
+    assertEquals("builtin:pooled-minilm", userData(index).get(IndexLayout.MODEL_KEY));
+    assertUserError("was indexed with model builtin:pooled-minilm, not builtin:metaembed-minilm",
+        "index", "--corpus", small.toString(), "--index", index.toString(), "-q");
+    assertUserError("no built-in model named \"nope\"; built-in models: [metaembed-minilm, pooled-minilm]",
+        "index", "--corpus", small.toString(), "--index", work.resolve("x").toString(), "-q", "--model", "builtin:nope");
+    Result pooled = run("search", "--index", index.toString(), "-k", "1", "--json", "print files");
+    assertEquals(0, pooled.exit(), pooled.err());
+
+    // an index written before the trained default recorded "default": that meant the pooled model
+    try (var dir = FSDirectory.open(index);
+        IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
+      writer.setLiveCommitData(Map.of(IndexLayout.MODEL_KEY, IndexLayout.LEGACY_DEFAULT).entrySet());
+      writer.commit();
+    }
+    assertEquals(IndexLayout.LEGACY_DEFAULT, userData(index).get(IndexLayout.MODEL_KEY));
+    Result legacy = run("search", "--index", index.toString(), "-k", "1", "--json", "print files");
+    assertEquals(pooled.out(), legacy.out(), "the legacy index is searched with the pooled model");
+    assertUserError("was indexed with model builtin:pooled-minilm, not builtin:metaembed-minilm",
+        "index", "--corpus", small.toString(), "--index", index.toString(), "-q");
+    Result trained = run("search", "--index", index.toString(), "-k", "1", "--json", "--model", "builtin:metaembed-minilm", "print files");
+    assertEquals(0, trained.exit(), trained.err());
+    assertFalse(trained.out().equals(pooled.out()), "--model overrides the recorded model: " + trained.out());
+  }
+
+  private static Map<String, String> userData(Path index) throws IOException {
+    try (var dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
+      return reader.getIndexCommit().getUserData();
+    }
   }
 
   @Test

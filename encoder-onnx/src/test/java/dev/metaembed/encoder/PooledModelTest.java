@@ -12,14 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The bundled default model in pooled mode. */
-class DefaultModelTest {
+/** The built-in pooled model (quantized all-MiniLM-L6-v2, pooled mode). */
+class PooledModelTest {
   private static MetaEmbedEncoder encoder;
   private static List<String> documents;
 
   @BeforeAll
   static void load() throws IOException {
-    encoder = MetaEmbedEncoder.loadDefault();
+    encoder = MetaEmbedEncoder.load(BuiltinModel.POOLED_MINILM, EncoderOptions.defaults());
     documents = SampleData.manpages().corpus().values().stream().limit(24).toList();
   }
 
@@ -30,9 +30,9 @@ class DefaultModelTest {
 
   @Test
   void unpacksIntoTheCacheOnceAndDescribesItself() throws IOException {
-    Path dir = DefaultModel.directory();
+    Path dir = BuiltinModel.POOLED_MINILM.directory();
     assertTrue(Files.isRegularFile(dir.resolve("model.onnx")));
-    assertEquals(dir, DefaultModel.directory());
+    assertEquals(dir, BuiltinModel.POOLED_MINILM.directory());
     assertEquals(384, encoder.dimension());
     assertEquals(16, encoder.queryVectors());
     assertEquals(64, encoder.documentVectors());
@@ -40,7 +40,7 @@ class DefaultModelTest {
 
   @Test
   void vectorZeroIsTheMeanPooledSentenceEmbedding() throws Exception {
-    try (IndependentMeanPooling reference = new IndependentMeanPooling(DefaultModel.directory())) {
+    try (IndependentMeanPooling reference = new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
       for (String text : List.of("list directory contents", documents.get(0), documents.get(1))) {
         float[] expected = reference.embed(text);
         assertTrue(Vectors.cosine(expected, encoder.encodeDocument(text)[0]) > 0.9999, text);
@@ -51,7 +51,7 @@ class DefaultModelTest {
 
   @Test
   void vectorsAreUnitLengthAndCountedTruly() throws Exception {
-    try (IndependentMeanPooling reference = new IndependentMeanPooling(DefaultModel.directory())) {
+    try (IndependentMeanPooling reference = new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
       for (String text : List.of("copy files", "list directory contents", documents.get(2))) {
         float[][] query = encoder.encodeQuery(text);
         int content = Math.min(reference.tokens(text), 256) - 2; // without [CLS] and [SEP]
@@ -68,7 +68,7 @@ class DefaultModelTest {
     assertEquals(64, encoder.encodeDocument(documents.get(3)).length);
   }
 
-  /** The quantized default model runs one text per inference: results never depend on batches. */
+  /** The quantized pooled model runs one text per inference: results never depend on batches. */
   @Test
   void batchesEqualSingleEncodings() throws IOException {
     assertEquals(1, encoder.config().maxBatchSize());

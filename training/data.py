@@ -1,0 +1,81 @@
+"""The man pages set (BEIR format), its split by query, and training batches with hard in-batch negatives."""
+import json
+import os
+import random
+
+import numpy as np
+
+
+class Beir:
+    """corpus.jsonl, queries.jsonl and qrels.tsv of a BEIR folder (relevant pairs only)."""
+
+    def __init__(self, folder):
+        self.corpus = {}
+        for line in open(os.path.join(folder, "corpus.jsonl"), encoding="utf-8"):
+            d = json.loads(line)
+            title = d.get("title") or ""
+            # the same text the metaembed CLI encodes
+            self.corpus[d.get("_id", d.get("id"))] = (title + ". " + d["text"]) if title else d["text"]
+        self.queries = {}
+        for line in open(os.path.join(folder, "queries.jsonl"), encoding="utf-8"):
+            q = json.loads(line)
+            self.queries[q.get("_id", q.get("id"))] = q["text"]
+        self.qrels = {}
+        with open(os.path.join(folder, "qrels.tsv"), encoding="utf-8") as f:
+            next(f)
+            for line in f:
+                q, d, score = line.rstrip("\n").split("\t")
+                if int(score) > 0 and d in self.corpus and q in self.queries:
+                    self.qrels.setdefault(q, set()).add(d)
+
+    def split(self, seed, train_share=0.8):
+        """Query ids with a relevant document, shuffled with `seed`, cut into (train, test)."""
+        ids = sorted(self.qrels)
+        random.Random(seed).shuffle(ids)
+        cut = int(train_share * len(ids))
+        return ids[:cut], ids[cut:]
+
+    def write_split(self, folder, query_ids):
+        """A BEIR folder for `metaembed eval`: these queries and their qrels (the corpus stays whole)."""
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "queries.jsonl"), "w", encoding="utf-8") as f:
+            for q in query_ids:
+                f.write(json.dumps({"id": q, "text": self.queries[q]}) + "\n")
+        with open(os.path.join(folder, "qrels.tsv"), "w", encoding="utf-8") as f:
+            f.write("query-id\tcorpus-id\tscore\n")
+            for q in query_ids:
+                for d in sorted(self.qrels[q]):
+                    f.write(f"{q}\t{d}\t1\n")
+
+
+class Batches:
+    """Batches of (query, relevant document) pairs, no document twice in a batch.
+
+    With `group` > 1 a batch is made of groups: a random query and the `group - 1` training queries
+    whose relevant documents are nearest to its own (by `doc_vectors`), so every batch holds hard
+    negatives (similar man pages) without encoding extra documents.
+    """
+
+    def __init__(self, data, query_ids, rng, group=1, doc_vectors=None, neighbours=16):
+        self.data, self.query_ids, self.rng, self.group = data, query_ids, rng, group
+        self.positive = {q: sorted(data.qrels[q]) for q in query_ids}
+        self.near = {}
+        if group > 1:
+            first = [self.positive[q][0] for q in query_ids]
+            v = np.stack([doc_vectors[d] for d in first])
+            sims = v @ v.T
+            np.fill_diagonal(sims, -np.inf)
+            order = np.argsort(-sims, axis=1)[:, :neighbours]
+            self.near = {q: [query_ids[j] for j in order[i]] for i, q in enumerate(query_ids)}
+
+    def next(self, size):
+        queries, docs = [], []
+        while len(queries) < size:
+            seed = self.rng.choice(self.query_ids)
+            group = [seed] + (self.rng.sample(self.near[seed], self.group - 1) if self.group > 1 else [])
+            for q in group:
+                d = self.rng.choice(self.positive[q])
+                if len(queries) < size and q not in queries and d not in docs:
+                    queries.append(q)
+                    docs.append(d)
+        return queries, docs
