@@ -161,7 +161,7 @@ class Trainer:
             if step in a.save_at or step == a.steps:
                 folder = a.out if step == a.steps else os.path.join(a.out, f"step-{step}")
                 export(self.model, self.onnx_names, folder, a.rq, a.rc, a.doc_tokens + a.rc, self.metadata(step))
-                log(f"exported the model after step {step} to {folder}")
+                log(f"exported the model after step {step} to <out>/{os.path.relpath(folder, a.out)}")
         log(f"training took {time.time() - started:.0f} s for {step} steps")
 
     def metadata(self, step):
@@ -182,6 +182,14 @@ def commit():
 LOG = None
 
 
+def portable(argv):
+    """The command line with the machine's paths (data, jar, output) shown as <data>, <jar>, <out>."""
+    shown, hide = [], {"--data": "<data>", "--jar": "<jar>", "--out": "<out>"}
+    for i, arg in enumerate(argv):
+        shown.append(hide[argv[i - 1]] if i > 0 and argv[i - 1] in hide else os.path.basename(arg) if i == 0 else arg)
+    return shown
+
+
 def log(message):
     line = f"{time.strftime('%H:%M:%S')} {message}"
     print(line, flush=True)
@@ -196,7 +204,7 @@ def main():
     tune_runtime(args.threads)
     os.makedirs(args.out, exist_ok=True)
     LOG = open(os.path.join(args.out, "train.log"), "w", encoding="utf-8")
-    log("command: " + " ".join(sys.argv))
+    log("command: " + " ".join(portable(sys.argv)))
     Trainer(args).run()
 
 
