@@ -51,6 +51,16 @@ def arguments():
     return ap.parse_args()
 
 
+def padded(seqs):
+    """Token id lists as a zero-padded id tensor and its attention mask, [len(seqs), longest]."""
+    ids = torch.zeros(len(seqs), max(map(len, seqs)), dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s)
+        mask[i, : len(s)] = 1
+    return ids, mask
+
+
 class Trainer:
     def __init__(self, args):
         self.args = args
@@ -76,13 +86,7 @@ class Trainer:
     def encode(self, texts, limit, first_meta, count):
         """Unit vectors at the meta tokens appended after [CLS] text [SEP], as the Java encoder does."""
         seqs = [self.tok.encode(t, limit) + list(range(VOCAB + first_meta, VOCAB + first_meta + count)) for t in texts]
-        length = max(map(len, seqs))
-        ids = torch.zeros(len(seqs), length, dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for i, s in enumerate(seqs):
-            ids[i, : len(s)] = torch.tensor(s)
-            mask[i, : len(s)] = 1
-        states = self.model(ids, mask)
+        states = self.model(*padded(seqs))
         return F.normalize(torch.stack([states[i, len(s) - count: len(s)] for i, s in enumerate(seqs)]), dim=-1)
 
     def loss(self, qids, dids):
@@ -106,13 +110,7 @@ class Trainer:
         with torch.no_grad():
             for i in range(0, len(doc_ids), 64):
                 chunk = doc_ids[i: i + 64]
-                seqs = [self.tok.encode(self.data.corpus[d], self.args.doc_tokens) for d in chunk]
-                length = max(map(len, seqs))
-                ids = torch.zeros(len(seqs), length, dtype=torch.long)
-                mask = torch.zeros_like(ids)
-                for j, s in enumerate(seqs):
-                    ids[j, : len(s)] = torch.tensor(s)
-                    mask[j, : len(s)] = 1
+                ids, mask = padded([self.tok.encode(self.data.corpus[d], self.args.doc_tokens) for d in chunk])
                 states = self.model(ids, mask)
                 pooled = (states * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
                 for d, v in zip(chunk, F.normalize(pooled, dim=-1).numpy()):

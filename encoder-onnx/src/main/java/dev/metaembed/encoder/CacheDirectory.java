@@ -3,7 +3,7 @@ package dev.metaembed.encoder;
 import java.nio.file.Path;
 
 /**
- * The folder where the encoder unpacks what it needs once (the default model, native libraries):
+ * The folder where the encoder unpacks what it needs once (the built-in models, native libraries):
  * the system property {@code metaembed.cache}, else the environment variable {@code
  * METAEMBED_CACHE}, else {@code $XDG_CACHE_HOME/metaembed}, else {@code ~/.cache/metaembed}.
  */

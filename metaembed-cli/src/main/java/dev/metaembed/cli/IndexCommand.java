@@ -55,6 +55,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "Examples:",
       "  metaembed index --corpus samples/manpages/corpus.jsonl --index /tmp/manpages",
       "  metaembed index --corpus corpus.jsonl --index idx --model my-metaembed-export --max-vectors 32",
+      "  metaembed index --corpus corpus.jsonl --index idx-pooled --model builtin:pooled-minilm",
       "",
       "The corpus is read through first: a malformed line (named with its line number) stops the",
       "run before anything of the file is indexed. An interrupted run (Ctrl-C, a failure) leaves",
