@@ -49,6 +49,9 @@ final class OnnxModel implements AutoCloseable {
     } catch (OrtException e) {
       WeightEdits.close(editedInitializers);
       throw new IOException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      WeightEdits.close(editedInitializers);
+      throw e;
     }
     try {
       checkContract();
