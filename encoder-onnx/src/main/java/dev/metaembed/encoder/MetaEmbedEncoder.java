@@ -18,7 +18,9 @@ import java.util.stream.IntStream;
  * #dimension()} components each, in Matryoshka order (coarse to fine).
  *
  * <p>A model folder holds {@code metaembed.json} (the encoding contract), the ONNX model and its
- * {@code tokenizer.json}; see the module README. In {@code meta-tokens} mode (a MetaEmbed export)
+ * {@code tokenizer.json}, and, for a model trained from a published ONNX file, the weights file its
+ * {@code weights} field names (applied when the model loads); see the module README. {@link
+ * BuiltinModel} lists the models that ship with the encoder. In {@code meta-tokens} mode (a MetaEmbed export)
  * the vectors are the last hidden states at the appended meta tokens; in {@code pooled} mode (an
  * ordinary token-level encoder) they are the mean of the token states followed by finer summaries.
  *

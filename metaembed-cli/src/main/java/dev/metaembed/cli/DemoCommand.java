@@ -61,7 +61,8 @@ final class DemoCommand implements Callable<Integer> {
       showExamples(out, index, queries);
       out.println();
       out.println("== Quality and latency per budget on the sample's " + BeirFiles.readQueries(queries).size()
-          + " held-out queries (never seen in training the default model; k=100)");
+          + (queries.equals(samples.resolve("queries.jsonl")) ? " queries (k=100)"
+              : " held-out queries (never seen in training the default model; k=100)"));
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"eval", "--index", index.toString(), "--queries",
           queries.toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));
@@ -70,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println("larger budgets read more of each candidate's vectors. Index your own corpus with 'metaembed index'.");
     } finally {
       deleteRecursively(index);
-      Files.deleteIfExists(index.resolveSibling(index.getFileName() + "-heldout-queries.jsonl"));
+      Files.deleteIfExists(heldOutQueriesFile(index));
     }
     return 0;
   }
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
       return all;
     }
     Set<String> heldOut = Set.copyOf(Files.readAllLines(ids, StandardCharsets.UTF_8));
-    Path file = index.resolveSibling(index.getFileName() + "-heldout-queries.jsonl");
+    Path file = heldOutQueriesFile(index);
     List<String> lines = new ArrayList<>();
     for (Map.Entry<String, String> query : BeirFiles.readQueries(all).entrySet()) {
       if (heldOut.contains(query.getKey())) {
@@ -97,6 +98,10 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+
+  private static Path heldOutQueriesFile(Path index) {
+    return index.resolveSibling(index.getFileName() + "-heldout-queries.jsonl");
   }
 
   private void showExamples(PrintWriter out, Path index, Path queryFile) throws IOException {

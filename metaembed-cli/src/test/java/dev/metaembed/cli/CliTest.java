@@ -232,6 +232,26 @@ class CliTest {
   }
 
   @Test
+  void demoEvaluatesTheHeldOutQueriesWhenTheSampleListsThem() throws IOException {
+    Path samples = Files.createDirectories(work.resolve("samples"));
+    Files.write(samples.resolve("corpus.jsonl"), Files.readAllLines(corpus).subList(0, 20));
+    Files.copy(queries, samples.resolve("queries.jsonl"));
+    Files.copy(qrels, samples.resolve("qrels.tsv"));
+    int all = Files.readAllLines(queries).size();
+    Result plain = run("demo", "--samples", samples.toString(), "--examples", "1");
+    assertEquals(0, plain.exit(), plain.err());
+    assertTrue(plain.out().contains("on the sample's " + all + " queries (k=100)"), plain.out());
+
+    List<String> ids = Files.readAllLines(queries).stream()
+        .map(l -> JsonParser.parseString(l).getAsJsonObject().get("id").getAsString()).toList();
+    Files.write(samples.resolve(DemoCommand.HELD_OUT_IDS), List.of(ids.get(0), ids.get(2), "not-in-the-sample"));
+    Result heldOut = run("demo", "--samples", samples.toString(), "--examples", "1");
+    assertEquals(0, heldOut.exit(), heldOut.err());
+    assertTrue(heldOut.out().contains("on the sample's 2 held-out queries"), heldOut.out());
+    assertTrue(heldOut.out().contains("metaembed  (16,64)") && heldOut.out().contains(" 2\n"), heldOut.out());
+  }
+
+  @Test
   void helpShowsExamples() {
     for (String command : List.of("index", "search", "eval", "inspect", "demo")) {
       Result help = run(command, "--help");
