@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -60,15 +61,16 @@ final class DemoCommand implements Callable<Integer> {
       Path queries = heldOutQueries(index);
       showExamples(out, index, queries);
       out.println();
+      boolean heldOut = queries.equals(samples.resolve("queries.jsonl")) == false;
       out.println("== Quality and latency per budget on the sample's " + BeirFiles.readQueries(queries).size()
-          + (queries.equals(samples.resolve("queries.jsonl")) ? " queries (k=100)"
-              : " held-out queries (never seen in training the default model; k=100)"));
+          + (heldOut ? " held-out queries (never seen in training the default model; k=100)" : " queries (k=100)"));
       out.flush();
-      require(MetaEmbedCommand.run(new String[] {"eval", "--index", index.toString(), "--queries",
-          queries.toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q"}, out, err));
+      List<EvalCommand.Row> rows = EvalCommand.run(out, "--index", index.toString(), "--queries",
+          queries.toString(), "--qrels", samples.resolve("qrels.tsv").toString(), "-q");
       out.println();
-      out.println("Budgets trade quality for cost on one index: (1,1) is single-vector search on vector 0;");
-      out.println("larger budgets read more of each candidate's vectors. Index your own corpus with 'metaembed index'.");
+      summary(rows, heldOut).lines().forEach(out::println);
+      out.println("(1,1) is single-vector search on vector 0; larger budgets read more of each candidate's vectors.");
+      out.println("Index your own corpus with 'metaembed index'.");
     } finally {
       deleteRecursively(index);
       Files.deleteIfExists(heldOutQueriesFile(index));
@@ -125,6 +127,61 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.println("  (* = relevant)");
     }
+  }
+
+  /**
+   * What the eval just measured, in words: nDCG@10 and mean latency from the first budget to the
+   * last (the cheapest and the most expensive of the demo), and the budget with the best nDCG@10
+   * (all of them on a tie).
+   * Numbers are the table's (4 decimals for nDCG@10, 2 for milliseconds); nDCG@10 "goes from" a
+   * lower to a higher value, "falls from" a higher to a lower one and "stays at" the first when the
+   * two, as printed, differ by less than 0.0005. Only rows of system {@code metaembed} count.
+   */
+  static String summary(List<EvalCommand.Row> allRows, boolean heldOut) {
+    List<EvalCommand.Row> rows = allRows.stream().filter(r -> r.system().equals("metaembed")).toList();
+    if (rows.isEmpty()) {
+      return "No budget was evaluated.";
+    }
+    EvalCommand.Row first = rows.get(0);
+    EvalCommand.Row last = rows.get(rows.size() - 1);
+    String on = String.format(Locale.ROOT, "On these %d %s, ", first.queries(), heldOut ? "held-out queries" : "queries");
+    if (rows.size() == 1) {
+      return on + String.format(Locale.ROOT, "nDCG@10 at %s is %.4f. Mean latency is %.2f ms.",
+          first.budget(), first.ndcg(), first.meanMs());
+    }
+    double from = round4(first.ndcg());
+    double to = round4(last.ndcg());
+    long tenThousandths = Math.round(to * 10_000) - Math.round(from * 10_000); // exact: both have 4 decimals
+    double change = tenThousandths / 10_000.0;
+    String ndcg;
+    if (Math.abs(tenThousandths) < 5) {
+      ndcg = String.format(Locale.ROOT, "nDCG@10 stays at %.4f from %s to %s (%+.4f)", from, first.budget(), last.budget(), change);
+    } else {
+      ndcg = String.format(Locale.ROOT, "nDCG@10 %s from %.4f at %s to %.4f at %s (%+.4f)",
+          change > 0 ? "goes" : "falls", from, first.budget(), to, last.budget(), change);
+    }
+    double bestNdcg = rows.stream().mapToDouble(r -> round4(r.ndcg())).max().orElseThrow();
+    List<String> best = rows.stream().filter(r -> round4(r.ndcg()) == bestNdcg).map(r -> r.budget().toString()).toList();
+    String bestText;
+    if (best.size() == 1) {
+      bestText = String.format(Locale.ROOT, "the best budget is %s (%.4f)", best.get(0), bestNdcg);
+    } else if (best.size() == rows.size()) {
+      bestText = String.format(Locale.ROOT, "every budget scores %.4f", bestNdcg);
+    } else {
+      bestText = String.format(Locale.ROOT, "the best budgets are %s and %s (%.4f each)",
+          String.join(", ", best.subList(0, best.size() - 1)), best.get(best.size() - 1), bestNdcg);
+    }
+    String latency = String.format(Locale.ROOT, "Mean latency goes from %.2f ms at %s to %.2f ms at %s",
+        first.meanMs(), first.budget(), last.meanMs(), last.budget());
+    if (first.meanMs() > 0) {
+      latency += String.format(Locale.ROOT, " (%.1fx)", last.meanMs() / first.meanMs());
+    }
+    return on + ndcg + "; " + bestText + ".\n" + latency + ".";
+  }
+
+  /** The value as the eval table prints it. */
+  private static double round4(double value) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.4f", value));
   }
 
   private static void require(int exitCode) {

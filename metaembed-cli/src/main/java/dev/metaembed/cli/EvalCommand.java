@@ -15,6 +15,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.LateInteractionRescorer;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,6 +75,22 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    evaluateAndPrint();
+    return 0;
+  }
+
+  /**
+   * Runs eval as the command line would with these arguments, printing the same output to
+   * {@code out}, and returns the rows it printed (the demo summarizes them).
+   */
+  static List<Row> run(PrintWriter out, String... args) throws IOException {
+    EvalCommand eval = new EvalCommand();
+    new CommandLine(eval).setOut(out).parseArgs(args);
+    return eval.evaluateAndPrint();
+  }
+
+  /** Evaluates every budget (and the baseline), prints the rows and returns them. */
+  private List<Row> evaluateAndPrint() throws IOException {
     List<Budget> parsed = Budget.parseList(budgets);
     if (baseline != null && baseline.equals("lucene") == false) {
       throw new UserException("unknown baseline \"" + baseline + "\": the only one is lucene");
@@ -104,8 +121,8 @@ final class EvalCommand implements Callable<Integer> {
         rows.add(evaluate(s, "lucene", s.fullBudget(), ids, vectors, relevance));
       }
       print(out, rows, encodeMs);
+      return rows;
     }
-    return 0;
   }
 
   private boolean hasLuceneField(Searcher s) {

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
@@ -19,6 +20,7 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -26,6 +28,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,13 +39,23 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "inspect",
-    description = "Show an index: segments, fields, vectors per budget prefix, graph shape; one document; CheckIndex.",
+    description = "Show an index: segments, fields, vectors per budget prefix, graph shape; per vector position,"
+        + " whether the model collapsed; one document; CheckIndex.",
     footer = {
       "",
       "Examples:",
       "  metaembed inspect /tmp/manpages",
+      "  metaembed inspect /tmp/manpages --vectors",
+      "  metaembed inspect /tmp/manpages --vectors --pairs 10000 --seed 7",
       "  metaembed inspect /tmp/manpages --doc 1/ls",
-      "  metaembed inspect /tmp/manpages --check"
+      "  metaembed inspect /tmp/manpages --check",
+      "",
+      "--vectors prints, per vector position: documents with a vector there; the",
+      "mean cosine between that position's vectors of random pairs of different",
+      "documents (cross-doc); the mean cosine to the same document's vector 0; the",
+      "norm of the mean unit vector (1 = the same direction everywhere). Cross-doc",
+      "above 0.70 is flagged collapsed. A healthy model stays well below it at",
+      "every position, and its later vectors are not copies of vector 0."
     })
 final class InspectCommand implements Callable<Integer> {
   private static final int[] PREFIXES = {1, 2, 4, 8, 16, 32, 64};
@@ -53,14 +66,29 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "INDEX", description = "index folder")
   Path index;
 
-  @Option(names = "--doc", description = "print this document's stored fields and vector norms")
+  @Option(names = "--doc", description = "print this document's stored fields and, per vector, its norm, cosine to"
+      + " vector 0 and cosine to the corpus mean direction of its position")
   String doc;
+
+  @Option(names = "--vectors", description = "per vector position: how distinct the vectors are across documents"
+      + " and from vector 0, collapsed positions flagged")
+  boolean vectors;
+
+  @Option(names = "--pairs", defaultValue = "2000", description = "with --vectors: random pairs of documents for the"
+      + " cross-document cosine (default: ${DEFAULT-VALUE})")
+  int pairs;
+
+  @Option(names = "--seed", defaultValue = "42", description = "with --vectors: seed for drawing the pairs (default: ${DEFAULT-VALUE})")
+  long seed;
 
   @Option(names = "--check", description = "run CheckIndex and report problems")
   boolean check;
 
   @Override
   public Integer call() throws IOException {
+    if (pairs < 1) {
+      throw new UserException("--pairs must be at least 1, got " + pairs);
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (Directory dir = IndexLayout.openExisting(index);
         DirectoryReader reader = IndexLayout.openReader(dir, index)) {
@@ -68,6 +96,8 @@ final class InspectCommand implements Callable<Integer> {
         printDocument(out, reader);
       } else if (check) {
         return check(out, dir);
+      } else if (vectors) {
+        printVectorPositions(out, reader);
       } else {
         printOverview(out, reader);
       }
@@ -165,20 +195,53 @@ final class InspectCommand implements Callable<Integer> {
     for (IndexableField field : searcher.storedFields().document(docId)) {
       out.printf("%s: %s%n", field.name(), field.stringValue());
     }
-    LeafReaderContext ctx = reader.leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(docId, reader.leaves()));
-    MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), IndexLayout.VECTORS);
-    if (values != null && values.advanceExact(docId - ctx.docBase)) {
-      float[][] vectors = values.vectors(values.maxVectors());
-      StringBuilder norms = new StringBuilder(vectors.length + " vectors of " + values.dimension() + ", norms:");
-      for (float[] v : vectors) {
-        double norm = 0;
-        for (float x : v) {
-          norm += x * x;
-        }
-        norms.append(String.format(Locale.ROOT, " %.3f", Math.sqrt(norm)));
+    LeafReaderContext ctx = reader.leaves().get(ReaderUtil.subIndex(docId, reader.leaves()));
+    for (String field : VectorPositionStats.metaEmbedFields(reader)) {
+      MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), field);
+      if (values != null && values.advanceExact(docId - ctx.docBase)) {
+        printDocumentVectors(out, field, values.vectors(values.maxVectors()), VectorPositionStats.scan(reader, field));
       }
-      out.println(norms);
     }
+  }
+
+  private static void printDocumentVectors(PrintWriter out, String field, float[][] vectors, VectorPositionStats corpus) {
+    StringBuilder norms = new StringBuilder("field " + field + ": " + vectors.length + " vectors of " + corpus.dimension() + ", norms:");
+    for (float[] v : vectors) {
+      norms.append(String.format(Locale.ROOT, " %.3f", Math.sqrt(VectorUtil.dotProduct(v, v))));
+    }
+    out.println(norms);
+    out.printf("  vector  cos to vector 0  cos to corpus mean of its position (%d documents)%n", corpus.documents());
+    for (int j = 0; j < vectors.length; j++) {
+      float[] mean = corpus.meanDirection(j);
+      out.printf(Locale.ROOT, "  %6d  %15.3f  %s%n", j, VectorPositionStats.cosine(vectors[j], vectors[0]),
+          mean == null ? "-" : String.format(Locale.ROOT, "%.3f", VectorPositionStats.cosine(vectors[j], mean)));
+    }
+  }
+
+  private void printVectorPositions(PrintWriter out, DirectoryReader reader) throws IOException {
+    List<String> fields = VectorPositionStats.metaEmbedFields(reader);
+    if (fields.isEmpty()) {
+      throw new UserException(index + " has no MetaEmbed field: nothing for --vectors to show");
+    }
+    for (String field : fields) {
+      VectorPositionStats stats = VectorPositionStats.scan(reader, field);
+      out.printf(Locale.ROOT, "field %s: %d documents, %d positions of %d components; cosines of decoded vectors,"
+          + " cross-document over %d random pairs of different documents (seed %d)%n",
+          field, stats.documents(), stats.maxVectors(), stats.dimension(), pairs, seed);
+      out.println("  position   docs  cross-doc cos   pairs  cos to vector 0  mean norm");
+      int collapsed = 0;
+      for (VectorPositionStats.Position p : stats.positions(pairs, seed)) {
+        collapsed += p.collapsed() ? 1 : 0;
+        out.printf(Locale.ROOT, "  %8d %6d %14s %7d %16s %10s%s%n", p.position(), p.docs(), fixed(p.crossDocumentCosine()),
+            p.pairs(), fixed(p.cosineToFirst()), fixed(p.meanNorm()), p.collapsed() ? "  collapsed" : "");
+      }
+      out.printf(Locale.ROOT, "field %s: %d of %d positions collapsed (cross-document cosine > %.2f)%n", field, collapsed,
+          stats.maxVectors(), VectorPositionStats.COLLAPSED_ABOVE);
+    }
+  }
+
+  private static String fixed(double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value);
   }
 
   private int check(PrintWriter out, Directory dir) throws IOException {

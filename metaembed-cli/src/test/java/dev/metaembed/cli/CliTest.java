@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -117,6 +118,11 @@ class CliTest {
     Result doc = run("inspect", index.toString(), "--doc", id);
     assertEquals(0, doc.exit(), doc.err());
     assertTrue(doc.out().contains("id: " + id) && doc.out().contains("norms: 1.000"), doc.out());
+    assertTrue(doc.out().contains("cos to corpus mean of its position (40 documents)"), doc.out());
+    Result positions = run("inspect", index.toString(), "--vectors", "--pairs", "200");
+    assertEquals(0, positions.exit(), positions.err());
+    assertTrue(positions.out().contains("field page: 40 documents, 64 positions of 384 components"), positions.out());
+    assertTrue(positions.out().contains(" of 64 positions collapsed (cross-document cosine > 0.70)"), positions.out());
     Result check = run("inspect", index.toString(), "--check");
     assertEquals(0, check.exit(), check.err());
     assertTrue(check.out().startsWith("CheckIndex: clean"), check.out());
@@ -241,6 +247,7 @@ class CliTest {
     Result plain = run("demo", "--samples", samples.toString(), "--examples", "1");
     assertEquals(0, plain.exit(), plain.err());
     assertTrue(plain.out().contains("on the sample's " + all + " queries (k=100)"), plain.out());
+    assertSummaryMatchesTable(plain.out(), "On these " + all + " queries, nDCG@10 ");
 
     List<String> ids = Files.readAllLines(queries).stream()
         .map(l -> JsonParser.parseString(l).getAsJsonObject().get("id").getAsString()).toList();
@@ -249,6 +256,32 @@ class CliTest {
     assertEquals(0, heldOut.exit(), heldOut.err());
     assertTrue(heldOut.out().contains("on the sample's 2 held-out queries"), heldOut.out());
     assertTrue(heldOut.out().contains("metaembed  (16,64)") && heldOut.out().contains(" 2\n"), heldOut.out());
+    assertSummaryMatchesTable(heldOut.out(), "On these 2 held-out queries, nDCG@10 ");
+    assertTrue(heldOut.out().contains("(1,1) is single-vector search on vector 0"), heldOut.out());
+    assertFalse(heldOut.out().contains("trade quality for cost"), heldOut.out());
+  }
+
+  /** The demo's closing summary starts with this prefix and quotes the eval table printed above it. */
+  private static void assertSummaryMatchesTable(String out, String prefix) {
+    List<String> lines = out.lines().toList();
+    int at = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith(prefix)).findFirst().orElse(-1);
+    assertTrue(at > 0 && at + 1 < lines.size(), "no summary starting with \"" + prefix + "\": " + out);
+    String summary = lines.get(at) + "\n" + lines.get(at + 1);
+    String[] first = tableRow(lines.subList(0, at), "(1,1)");
+    String[] last = tableRow(lines.subList(0, at), "(16,64)");
+    // columns: system, budget, nDCG@10, R@100, MRR@10, mean ms, ...
+    double change = Double.parseDouble(last[2]) - Double.parseDouble(first[2]);
+    String expected = Math.abs(change) < 0.0005 - 1e-9 ? "nDCG@10 stays at " + first[2] + " from (1,1) to (16,64) ("
+        : "nDCG@10 " + (change > 0 ? "goes" : "falls") + " from " + first[2] + " at (1,1) to " + last[2] + " at (16,64) (";
+    assertTrue(summary.contains(expected), expected + "\n" + out);
+    assertTrue(summary.contains("Mean latency goes from " + first[5] + " ms at (1,1) to " + last[5] + " ms at (16,64)"),
+        summary + "\n" + out);
+  }
+
+  private static String[] tableRow(List<String> lines, String budget) {
+    String row = lines.stream().filter(l -> l.startsWith("metaembed  " + budget + " ")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no eval row for " + budget + ": " + lines));
+    return row.trim().split("\\s+");
   }
 
   @Test
