@@ -28,6 +28,19 @@ class Beir:
                 if int(score) > 0 and d in self.corpus and q in self.queries:
                     self.qrels.setdefault(q, set()).add(d)
 
+    def add_pairs(self, path):
+        """Extra (query, doc) pairs from a pairs.jsonl file, as queries x<n> with documents x<n>.
+
+        Returns their ids by source (wordnet, foldoc, python3-doc, info, man: see extra/README.md).
+        """
+        by_source = {}
+        for n, line in enumerate(open(path, encoding="utf-8")):
+            pair = json.loads(line)
+            key = f"x{n}"
+            self.queries[key], self.corpus[key], self.qrels[key] = pair["query"], pair["doc"], {key}
+            by_source.setdefault(pair["source"], []).append(key)
+        return by_source
+
     def split(self, seed, train_share=0.8):
         """Query ids with a relevant document, shuffled with `seed`, cut into (train, test)."""
         ids = sorted(self.qrels)
@@ -56,8 +69,10 @@ class Batches:
     negatives (similar man pages) without encoding extra documents.
     """
 
-    def __init__(self, data, query_ids, rng, group=1, doc_vectors=None, neighbours=16):
+    def __init__(self, data, query_ids, rng, group=1, doc_vectors=None, neighbours=16, extra=None, extra_share=0.0):
         self.data, self.query_ids, self.rng, self.group = data, query_ids, rng, group
+        self.extra = {source: extra[source] for source in sorted(extra or {})}
+        self.extra_share = extra_share if self.extra else 0.0
         self.positive = {q: sorted(data.qrels[q]) for q in query_ids}
         self.near = {}
         if group > 1:
@@ -69,7 +84,17 @@ class Batches:
             self.near = {q: [query_ids[j] for j in order[i]] for i, q in enumerate(query_ids)}
 
     def next(self, size):
-        queries, docs = [], []
+        """(query ids, document ids) of one batch.
+
+        With extra pairs, their share of the batch comes first: each a random pair of a random source,
+        so that every source weighs the same whatever its size.
+        """
+        queries = []
+        while len(queries) < round(self.extra_share * size):
+            pair = self.rng.choice(self.extra[self.rng.choice(list(self.extra))])
+            if pair not in queries:
+                queries.append(pair)
+        docs = list(queries)  # an extra pair's document has its query's id
         while len(queries) < size:
             seed = self.rng.choice(self.query_ids)
             group = [seed] + (self.rng.sample(self.near[seed], self.group - 1) if self.group > 1 else [])

@@ -6,6 +6,7 @@ Only Debian's python3-torch (1.13) and python3-onnx are used. The forward pass f
 ONNX Runtime to about 5e-6. Meta tokens: ids >= VOCAB index the trainable table ``meta`` that the
 encoder appends to the word-embedding initializer at load time.
 """
+import contextlib
 import math
 import zipfile
 
@@ -73,6 +74,7 @@ class MiniLM(nn.Module):
         self.base = {k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in weights.items()}
         self.meta = nn.Parameter(torch.zeros(meta_rows, HIDDEN))
         self.lora_rank = lora_rank
+        self.lora_on = True
         self.lora_scale = lora_alpha / lora_rank if lora_rank else 0.0
         self.lora = nn.ParameterDict()
         g = torch.Generator().manual_seed(seed)
@@ -91,9 +93,18 @@ class MiniLM(nn.Module):
             rows = self.base[WORD_EMBEDDINGS][torch.tensor(token_ids)]
             self.meta.copy_(rows + noise * rows.std() * torch.randn(rows.shape, generator=g))
 
+    @contextlib.contextmanager
+    def without_lora(self):
+        """The frozen backbone alone inside the block (the distillation teacher's view)."""
+        self.lora_on = False
+        try:
+            yield
+        finally:
+            self.lora_on = True
+
     def low_rank(self, layer, lin):
         """(A, B * scale) of one adapted linear layer, so that its weight is W + A @ B; None without LoRA."""
-        if not self.lora_rank:
+        if not self.lora_rank or not self.lora_on:
             return None
         key = f"{layer}__{lin.replace('.', '_')}"
         return self.lora[key + "__a"], self.lora[key + "__b"] * self.lora_scale
