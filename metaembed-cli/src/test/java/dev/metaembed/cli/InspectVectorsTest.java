@@ -1,15 +1,16 @@
 package dev.metaembed.cli;
 
+import static dev.metaembed.cli.CliTest.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.metaembed.cli.CliTest.Result;
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
 import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -43,16 +44,6 @@ class InspectVectorsTest {
   private static final int DOCS = 16;
 
   @TempDir Path work;
-
-  /** What a command printed and returned. */
-  record Result(int exit, String out, String err) {}
-
-  static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = MetaEmbedCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   private static long seed() {
     long seed = Long.getLong("metaembed.test.seed", new Random().nextLong());
