@@ -69,8 +69,10 @@ class Batches:
     negatives (similar man pages) without encoding extra documents.
     """
 
-    def __init__(self, data, query_ids, rng, group=1, doc_vectors=None, neighbours=16, extra=None, extra_share=0.0):
+    def __init__(self, data, query_ids, rng, group=1, doc_vectors=None, neighbours=16, extra=None, extra_share=0.0,
+                 negatives=None):
         self.data, self.query_ids, self.rng, self.group = data, query_ids, rng, group
+        self.negatives = negatives or {}
         self.extra = {source: extra[source] for source in sorted(extra or {})}
         self.extra_share = extra_share if self.extra else 0.0
         self.positive = {q: sorted(data.qrels[q]) for q in query_ids}
@@ -103,4 +105,28 @@ class Batches:
                 if len(queries) < size and q not in queries and d not in docs:
                     queries.append(q)
                     docs.append(d)
-        return queries, docs
+        return queries, docs + self.mined(queries, docs)
+
+    def mined(self, queries, docs):
+        """One mined negative per query that has some (see `mine_negatives`), none already in the batch."""
+        extra = []
+        for q in queries:
+            pool = [d for d in self.negatives.get(q, ()) if d not in docs and d not in extra]
+            if pool:
+                extra.append(self.rng.choice(pool))
+        return extra
+
+
+def mine_negatives(query_vectors, doc_vectors, qrels, first=3, last=30):
+    """Per query, the documents ranked `first`..`last` (1-based) by cosine that are not relevant to it.
+
+    The top ranks are skipped: near-identical pages there (other versions of the same tool) are
+    often unlabelled relevant pages rather than negatives.
+    """
+    doc_ids = sorted(doc_vectors)
+    d = np.stack([doc_vectors[x] for x in doc_ids])
+    out = {}
+    for q, v in query_vectors.items():
+        ranked = [doc_ids[j] for j in np.argsort(-(d @ v))[: last + len(qrels[q])] if doc_ids[j] not in qrels[q]]
+        out[q] = ranked[first - 1: last]
+    return out

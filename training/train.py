@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from data import Batches, Beir
+from data import Batches, Beir, mine_negatives
 from export import export
 from minilm import VOCAB, MiniLM, onnx_weights, read_jar, tune_runtime
 from teacher import AllTokenTeacher
@@ -36,6 +36,9 @@ def arguments():
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--group", type=int, default=4, help="queries per hard-negative group in a batch (1 = random)")
+    ap.add_argument("--mined", action="store_true",
+                    help="add to each query one negative mined from the whole corpus (ranks 3-30 by the backbone's "
+                    "mean-pooled cosine, relevant pages left out)")
     ap.add_argument("--lr", type=float, default=1e-2, help="learning rate of the meta rows")
     ap.add_argument("--lora-rank", type=int, default=8, help="0 trains the meta rows only")
     ap.add_argument("--lora-lr", type=float, default=1e-3)
@@ -188,13 +191,15 @@ class Trainer:
                                 [("d:" + d, self.data.corpus[d]) for d in dids], a.query_tokens, a.doc_tokens)
         return F.softmax((t / a.teacher_temperature).masked_fill(other_relevant, MASKED), -1)
 
-    def doc_vectors(self, doc_ids):
-        """Mean-pooled backbone vectors of documents, to find similar pages for hard-negative groups."""
+    def doc_vectors(self, doc_ids, texts=None, limit=None):
+        """Mean-pooled backbone vectors of documents, to find similar pages for hard-negative groups
+        (of other texts with `texts` and `limit`: queries, for mining)."""
         out = {}
+        texts, limit = texts or self.data.corpus, limit or self.args.doc_tokens
         with torch.no_grad(), self.model.without_lora():
             for i in range(0, len(doc_ids), 64):
                 chunk = doc_ids[i: i + 64]
-                ids, mask = padded([self.tok.encode(self.data.corpus[d], self.args.doc_tokens) for d in chunk])
+                ids, mask = padded([self.tok.encode(texts[d], limit) for d in chunk])
                 states = self.model(ids, mask)
                 if self.teacher is not None:  # the backbone's states, so the teacher need not compute them again
                     self.teacher.keep(["d:" + d for d in chunk], states, mask)
@@ -202,6 +207,18 @@ class Trainer:
                 for d, v in zip(chunk, F.normalize(pooled, dim=-1).numpy()):
                     out[d] = v
         return out
+
+    def extra_docs(self):
+        return {d for ids in self.extra_q.values() for d in ids}
+
+    def mined_negatives(self, vectors):
+        started = time.time()
+        corpus = {d: v for d, v in vectors.items() if d not in self.extra_docs()}
+        queries = self.doc_vectors(sorted(self.train_q), self.data.queries, self.args.query_tokens)
+        negatives = mine_negatives(queries, corpus, self.data.qrels)
+        log(f"mined negatives: {sum(map(len, negatives.values()))} for {len(negatives)} queries from "
+            f"{len(corpus)} pages in {time.time() - started:.0f} s")
+        return negatives
 
     def watched_loss(self, pairs):
         with torch.no_grad():
@@ -226,9 +243,14 @@ class Trainer:
         vectors = None
         if a.group > 1:
             started = time.time()
-            vectors = self.doc_vectors(sorted({sorted(self.data.qrels[q])[0] for q in self.train_q}))
-            log(f"hard-negative groups: {len(vectors)} relevant pages encoded in {time.time() - started:.0f} s")
-        batches = Batches(self.data, self.train_q, rng, a.group, vectors, extra=self.extra_q, extra_share=a.extra_share)
+            pages = {sorted(self.data.qrels[q])[0] for q in self.train_q}
+            if a.mined:  # the whole corpus (without extra pairs), for mining
+                pages |= set(self.data.corpus) - self.extra_docs()
+            vectors = self.doc_vectors(sorted(pages))
+            log(f"hard-negative groups: {len(vectors)} pages encoded in {time.time() - started:.0f} s")
+        negatives = self.mined_negatives(vectors) if a.mined else None
+        batches = Batches(self.data, self.train_q, rng, a.group, vectors, extra=self.extra_q, extra_share=a.extra_share,
+                          negatives=negatives)
         # the loss on two fixed batches of dev pairs is logged (held-out pairs without a dev split, as the
         # first shipped run did); it is only shown, never used to choose anything
         watched, self.watched_name = (self.dev_q, "dev") if self.dev_q else (self.test_q, "held-out")
@@ -255,7 +277,7 @@ class Trainer:
 
     def metadata(self, step):
         a = vars(self.args)
-        keep = {k: a[k] for k in ("steps", "batch", "group", "lr", "lora_rank", "lora_lr", "temperature", "score",
+        keep = {k: a[k] for k in ("steps", "batch", "group", "mined", "lr", "lora_rank", "lora_lr", "temperature", "score",
                                   "group_weights", "distill", "distill_weights", "teacher_temperature", "distinct", "distinct_margin",
                                   "apart", "apart_margin",
                                   "dev_share", "extra_share", "rq", "rc", "query_tokens", "doc_tokens", "seed")}
