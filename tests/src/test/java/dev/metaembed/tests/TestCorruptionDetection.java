@@ -12,6 +12,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,6 +51,7 @@ import org.apache.lucene.store.FilterDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.store.NoLockFactory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.util.Bits;
@@ -101,7 +104,9 @@ import org.apache.lucene.util.Bits;
  * <p>Prints a summary (tried / detected by which mechanism, per file type, flips vs truncations)
  * with the seed. The default run damages about 120 copies of an index of ~900 documents (one
  * segment large enough for Lucene to build an HNSW graph) plus 48 in {@link
- * #testDamagedVectorStartsAreReportedAsCorruption}, runs CheckIndex on every copy nothing else
+ * #testDamagedVectorStartsAreReportedAsCorruption} (both read in memory, {@code
+ * ByteBuffersDirectory}) and about 70 read through {@code MMapDirectory} in {@link
+ * #testDamageThroughMMapDirectoryIsDetected}, runs CheckIndex on every copy nothing else
  * flagged and on one in eight of the others, and one query set. Longer: {@code
  * -Dmetaembed.corruption.flips=N} byte flips in each file's body (default 2), {@code
  * -Dmetaembed.corruption.checkindex=all} (CheckIndex with slow checks on every copy, three query
@@ -124,6 +129,8 @@ public class TestCorruptionDetection extends LuceneTestCase {
   private List<Query> queries;
   private List<TopDocs> baseline;
   private List<String[]> ids; // per leaf of the undamaged index: doc → id
+  /** The folder of an index on disk: damaged copies are then whole folders read by MMapDirectory. */
+  private Path onDisk;
 
   public void testDamageIsDetectedAndNeverMisread() throws Exception {
     int bodyFlips = Integer.getInteger("metaembed.corruption.flips", 2);
@@ -164,8 +171,8 @@ public class TestCorruptionDetection extends LuceneTestCase {
   }
 
   /**
-   * Flips every byte of the end of each {@code .mvd} body, where the field's vector starts (and
-   * the doc-id set before them) are: a damaged start once made a negative vector count that
+   * Flips each of the last 16 bytes of every {@code .mvd} body, the end of the field's vector-start
+   * table (with enough documents, only the last starts; with few, the doc-id set before them too): a damaged start once made a negative vector count that
    * reached {@code MaxSimScorer} as an {@link IllegalArgumentException}; now the reader checks
    * every count and reports {@link CorruptIndexException}.
    */
@@ -183,6 +190,33 @@ public class TestCorruptionDetection extends LuceneTestCase {
         }
       }
       report(description, tally);
+    }
+  }
+
+  /**
+   * The same promises read through {@link MMapDirectory}, the directory real indexes use, with its
+   * {@code prefetch} (madvise) path, which approximate searches take for their candidates'
+   * prefixes: the index is written to disk, and each damaged copy is a folder of hard links to the
+   * undamaged files plus the damaged one. Fewer damages than the in-memory test: a byte flip in
+   * the header, one in the body and one in the footer of every file, and a cut in its body.
+   */
+  public void testDamageThroughMMapDirectoryIsDetected() throws Exception {
+    Tally tally = new Tally();
+    onDisk = createTempDir("mmap-source");
+    try (Directory source = new MMapDirectory(onDisk)) {
+      String description = prepare(source, true);
+      for (String file : formatFiles(source)) {
+        long length = source.fileLength(file);
+        long header = headerLength(source, file);
+        long body = length - header - FOOTER;
+        check(source, file, random().nextLong(header), false, header, tally);
+        if (body > 0) {
+          check(source, file, header + random().nextLong(body), false, header, tally);
+          check(source, file, header + random().nextLong(body), true, header, tally);
+        }
+        check(source, file, length - FOOTER + random().nextInt(FOOTER), false, header, tally);
+      }
+      report(description + ", MMapDirectory", tally);
     }
   }
 
@@ -406,6 +440,9 @@ public class TestCorruptionDetection extends LuceneTestCase {
    */
   private Directory withDamage(Directory source, String victim, long at, boolean truncate)
       throws IOException {
+    if (onDisk != null) {
+      return onDiskWithDamage(source, victim, at, truncate);
+    }
     Directory damaged = new ByteBuffersDirectory();
     try (IndexInput in = source.openInput(victim, IOContext.READONCE);
         IndexOutput out = damaged.createOutput(victim, IOContext.DEFAULT)) {
@@ -431,6 +468,25 @@ public class TestCorruptionDetection extends LuceneTestCase {
         damaged.close(); // not the source
       }
     };
+  }
+
+  /** A new folder: hard links to {@link #onDisk}'s files, {@code victim} a damaged copy. */
+  private Directory onDiskWithDamage(Directory source, String victim, long at, boolean truncate)
+      throws IOException {
+    Path folder = createTempDir("damaged");
+    for (String file : source.listAll()) {
+      if (file.equals(victim) == false) {
+        Files.createLink(folder.resolve(file), onDisk.resolve(file));
+      }
+    }
+    byte[] bytes = Files.readAllBytes(onDisk.resolve(victim));
+    if (truncate) {
+      bytes = Arrays.copyOf(bytes, (int) at);
+    } else {
+      bytes[(int) at] ^= (byte) (1 + random().nextInt(255));
+    }
+    Files.write(folder.resolve(victim), bytes);
+    return new MMapDirectory(folder);
   }
 
   private List<TopDocs> search(IndexReader reader) throws IOException {
