@@ -205,6 +205,13 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
               + MetaEmbedVectorFieldMapper.CONTENT_TYPE
               + "]");
     }
+    int maxQueryVectors = MetaEmbedSettings.MAX_QUERY_VECTORS.get(context.getIndexSettings().getSettings());
+    if (queryVectors.length > maxQueryVectors) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] has " + queryVectors.length + " query vectors, more than the "
+              + maxQueryVectors + " that [" + MetaEmbedSettings.MAX_QUERY_VECTORS.getKey() + "] allows for index ["
+              + context.index().getName() + "]");
+    }
     int dims = ((MetaEmbedVectorFieldType) type.unwrap()).dims();
     for (int i = 0; i < queryVectors.length; i++) {
       if (queryVectors[i].length != dims) {

@@ -140,6 +140,37 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
         .setQuery(QueryBuilders.termQuery(RandomPages.FIELD, "x")).get(), "late_interaction");
   }
 
+  public void testQueryVectorsAreBoundedPerIndex() throws Exception {
+    assertAcked(prepareCreate("bounded").setSettings(Settings.builder().put(METAEMBED)
+        .put(MetaEmbedSettings.MAX_QUERY_VECTORS.getKey(), 3)).setMapping(RandomPages.mapping(VectorStorage.FLOAT32)));
+    assertAcked(prepareCreate("defaulted").setSettings(METAEMBED).setMapping(RandomPages.mapping(VectorStorage.FLOAT32)));
+    for (String index : List.of("bounded", "defaulted")) {
+      client().prepareIndex(index).setId("1").setSource(RandomPages.source(RandomPages.generate(random(), 1).get(0))).get();
+      refresh(index);
+    }
+    assertEquals(1, client().prepareSearch("bounded")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), 3))).get()
+        .getHits().getHits().length);
+    assertBadRequest(() -> client().prepareSearch("bounded")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), 4))).get(),
+        "has 4 query vectors, more than the 3 that [index.metaembed.max_query_vectors] allows for index [bounded]");
+    int defaultMax = MetaEmbedSettings.DEFAULT_MAX_QUERY_VECTORS;
+    assertEquals(1, client().prepareSearch("defaulted")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), defaultMax))).get()
+        .getHits().getHits().length);
+    assertBadRequest(() -> client().prepareSearch("defaulted")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), defaultMax + 1))).get(),
+        "more than the " + defaultMax);
+    // dynamic: raising the bound takes effect on the next search
+    assertAcked(client().admin().indices().prepareUpdateSettings("bounded")
+        .setSettings(Settings.builder().put(MetaEmbedSettings.MAX_QUERY_VECTORS.getKey(), 4)));
+    assertEquals(1, client().prepareSearch("bounded")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), 4))).get()
+        .getHits().getHits().length);
+    assertBadRequest(() -> prepareCreate("zero").setSettings(Settings.builder().put(METAEMBED)
+        .put(MetaEmbedSettings.MAX_QUERY_VECTORS.getKey(), 0)).get(), "max_query_vectors");
+  }
+
   @SuppressWarnings("unchecked")
   private Map<String, Object> pageMapping(String index) {
     Map<String, Object> source = client().admin().indices().prepareGetMappings(index).get().mappings().get(index).sourceAsMap();
