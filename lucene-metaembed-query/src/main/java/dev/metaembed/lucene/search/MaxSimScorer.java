@@ -20,8 +20,8 @@ import org.apache.lucene.util.VectorUtil;
  * vectors are long and close (norms of 10^3 and distances below 1 gave scores 4% off), so the
  * distance of every document vector whose adjusted dot product is within {@link
  * #EUCLIDEAN_TOLERANCE} of the best (relative to {@code |q|² + |d|²}) is recomputed directly as
- * {@code Σ (q − d)²}, and the smallest is used. This reads the document vectors a second time:
- * EUCLIDEAN costs about twice the other similarities.
+ * {@code Σ (q − d)²}, and the smallest is used. This computes every dot product of a document a
+ * second time (EUCLIDEAN only).
  *
  * <p>Holds scratch space: not thread-safe, one instance per thread. Allocates nothing per call.
  */
