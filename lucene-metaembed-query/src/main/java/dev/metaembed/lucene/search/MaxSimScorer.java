@@ -10,18 +10,13 @@ import org.apache.lucene.util.VectorUtil;
  * score Lucene's {@code SUM_MAX_SIM} gives to the budget's prefixes, computed by a {@link
  * MaxSimKernel} over document vectors stored back to back in a float array.
  *
- * <p>Every similarity reduces to a best dot product per query vector, because each is increasing
- * in an adjusted dot product: {@code DOT_PRODUCT} and {@code MAXIMUM_INNER_PRODUCT} use it as is,
- * {@code COSINE} divides it by the document vector's norm, and {@code EUCLIDEAN} maximises {@code
- * 2·q·d − |d|²} (so {@code |q − d|² = |q|² − best}). The similarity's own mapping to a score is
- * applied once per query vector.
- *
- * <p>{@code EUCLIDEAN} is then refined: {@code |q|² − best} cancels catastrophically when the
- * vectors are long and close (norms of 10^3 and distances below 1 gave scores 4% off), so the
- * distance of every document vector whose adjusted dot product is within {@link
- * #EUCLIDEAN_TOLERANCE} of the best (relative to {@code |q|² + |d|²}) is recomputed directly as
- * {@code Σ (q − d)²}, and the smallest is used. This computes every dot product of a document a
- * second time (EUCLIDEAN only).
+ * <p>{@code DOT_PRODUCT}, {@code MAXIMUM_INNER_PRODUCT} and {@code COSINE} reduce to a best dot
+ * product per query vector, because each is increasing in an adjusted dot product: the first two
+ * use it as is, {@code COSINE} divides it by the document vector's norm. {@code EUCLIDEAN} takes the
+ * smallest squared distance {@code Σ (q − d)²}, computed directly in a scalar loop: through dot
+ * products ({@code |q|² − (2q·d − |d|²)}) it cancels catastrophically when the vectors are long and
+ * close (norms of 10^3 and distances below 1 gave scores 4% off). The similarity's own mapping to a
+ * score is applied once per query vector.
  *
  * <p>Holds scratch space: not thread-safe, one instance per thread. Allocates nothing per call.
  */
@@ -36,11 +31,8 @@ public final class MaxSimScorer {
   private final float[] best;
   private float[] scale;
   private float[] shift;
-  /** For EUCLIDEAN: the document vector of the smallest exact distance, per query vector. */
+  /** For EUCLIDEAN: the document vector of the smallest distance, per query vector. */
   private final int[] nearest;
-
-  /** Relative width of the band of adjusted dot products whose distances EUCLIDEAN recomputes. */
-  static final float EUCLIDEAN_TOLERANCE = 1e-3f;
 
   /** A scorer for the first {@code queryBudget} of {@code queryVectors} on this JVM's kernel. */
   public MaxSimScorer(
@@ -66,13 +58,9 @@ public final class MaxSimScorer {
     for (int i = 0; i < queryBudget; i++) {
       System.arraycopy(queryVectors[i], 0, query, i * dimension, dimension);
     }
-    this.queryNorms = similarity == VectorSimilarityFunction.COSINE
-            || similarity == VectorSimilarityFunction.EUCLIDEAN
-        ? new float[queryBudget]
-        : null;
+    this.queryNorms = similarity == VectorSimilarityFunction.COSINE ? new float[queryBudget] : null;
     for (int i = 0; queryNorms != null && i < queryBudget; i++) {
-      float squared = kernel.dot(query, i * dimension, query, i * dimension, dimension);
-      queryNorms[i] = similarity == VectorSimilarityFunction.COSINE ? (float) Math.sqrt(squared) : squared;
+      queryNorms[i] = (float) Math.sqrt(kernel.dot(query, i * dimension, query, i * dimension, dimension));
     }
     this.best = new float[queryBudget];
     this.nearest = similarity == VectorSimilarityFunction.EUCLIDEAN ? new int[queryBudget] : null;
@@ -129,51 +117,36 @@ public final class MaxSimScorer {
     if (docCount < 1) {
       throw new IllegalArgumentException("at least one document vector is needed, got " + docCount);
     }
-    if (queryNorms != null) {
+    if (nearest != null) {
+      smallestDistances(docs, docCount);
+    } else if (queryNorms != null) {
       adjustments(docs, docCount);
       prepared.maxDot(docs, docCount, dimension, scale, shift, best);
-      if (nearest != null) {
-        exactDistances(docs, docCount);
-      }
     } else {
       prepared.maxDot(docs, docCount, dimension, null, null, best);
     }
   }
 
-  /** Per document vector: 1/|d| for cosine; 2 and −|d|² for Euclidean. */
+  /** Per document vector, for cosine: 1/|d| (no shift). */
   private void adjustments(float[] docs, int docCount) {
     if (scale == null || scale.length < docCount) {
       scale = new float[docCount];
-      shift = new float[docCount];
+      shift = new float[docCount]; // stays 0
     }
-    boolean cosine = similarity == VectorSimilarityFunction.COSINE;
     for (int j = 0; j < docCount; j++) {
-      float squared = kernel.dot(docs, j * dimension, docs, j * dimension, dimension);
-      scale[j] = cosine ? (float) (1 / Math.sqrt(squared)) : 2f;
-      shift[j] = cosine ? 0f : -squared;
+      scale[j] = (float) (1 / Math.sqrt(kernel.dot(docs, j * dimension, docs, j * dimension, dimension)));
     }
   }
 
-  /**
-   * EUCLIDEAN: replaces each best adjusted dot product by the smallest squared distance computed
-   * directly, over the document vectors whose adjusted value is within the tolerance band.
-   */
-  private void exactDistances(float[] docs, int docCount) {
-    float largestSquared = 0f;
-    for (int j = 0; j < docCount; j++) {
-      largestSquared = Math.max(largestSquared, -shift[j]);
-    }
+  /** EUCLIDEAN: the smallest squared distance per query vector, and which document vector has it. */
+  private void smallestDistances(float[] docs, int docCount) {
     for (int i = 0; i < queryCount; i++) {
-      float band = best[i] - EUCLIDEAN_TOLERANCE * (queryNorms[i] + largestSquared);
       float smallest = Float.POSITIVE_INFINITY;
       for (int j = 0; j < docCount; j++) {
-        float adjusted = MaxSimKernel.adjust(kernel.dot(query, i * dimension, docs, j * dimension, dimension), scale, shift, j);
-        if (adjusted >= band) {
-          float distance = squareDistance(query, i * dimension, docs, j * dimension);
-          if (distance < smallest) {
-            smallest = distance;
-            nearest[i] = j;
-          }
+        float distance = squareDistance(query, i * dimension, docs, j * dimension);
+        if (distance < smallest) {
+          smallest = distance;
+          nearest[i] = j;
         }
       }
       best[i] = smallest;
@@ -194,7 +167,7 @@ public final class MaxSimScorer {
       case DOT_PRODUCT -> VectorUtil.normalizeToUnitInterval(bestAdjusted);
       case MAXIMUM_INNER_PRODUCT -> VectorUtil.scaleMaxInnerProductScore(bestAdjusted);
       case COSINE -> VectorUtil.normalizeToUnitInterval(bestAdjusted / queryNorms[i]);
-      case EUCLIDEAN -> VectorUtil.normalizeDistanceToUnitInterval(bestAdjusted); // the exact distance
+      case EUCLIDEAN -> VectorUtil.normalizeDistanceToUnitInterval(bestAdjusted); // the smallest distance
     };
   }
 
