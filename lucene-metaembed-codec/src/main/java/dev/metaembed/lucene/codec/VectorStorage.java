@@ -28,6 +28,24 @@ import org.apache.lucene.util.BitUtil;
  *   <tr><td>{@link #BIT}</td><td>3</td><td>⌈d/8⌉ + 4</td><td>float s, then d sign bits (bit k in
  *       byte k/8, least significant first); component k is +s when its bit is set, else −s</td></tr>
  * </table>
+ *
+ * <p>Exactly, for a vector x of d finite components (what a second implementation must write and
+ * return, bit for bit):
+ *
+ * <ul>
+ *   <li>BFLOAT16: with b the float's raw bits, the stored 16 bits are {@code (b + 0x7FFF + ((b >>>
+ *       16) & 1)) >>> 16} (round to nearest, ties to even); when that result has an all-ones
+ *       exponent (it would round to infinity) the upper 16 bits {@code b >>> 16} are stored
+ *       instead, and {@code 0x8000} (negative zero) is stored as {@code 0}. Decoding puts the 16
+ *       bits in the upper half of a float, lower half zero.
+ *   <li>INT8: m is the smallest component, α is {@code (max − m) / 255} computed in double and
+ *       rounded to float; code c_k is {@code round((x_k − m) / α)} computed in double ({@code
+ *       Math.round}), clamped to 0..255, minus 128 (all −128 when α is 0). Decoding returns the
+ *       float {@code fma(α, c_k, m + 128·α)}, with {@code m + 128·α} rounded to float first.
+ *   <li>BIT: s is the mean of |x_k| computed in double and rounded to float; bit k is set when
+ *       x_k &gt; 0; the unused high bits of the last byte are zero. Decoding returns {@code 0f +
+ *       (±1)·s}, so +0 rather than −0 when s is 0.
+ * </ul>
  */
 public enum VectorStorage {
   /** Four bytes per component, exactly the values indexed. */

@@ -58,18 +58,15 @@ final class RandomMetaEmbedDocs {
 
   /**
    * What the index returns for {@code vectors} stored as {@code storage}: vector 0 exact (the graph
-   * keeps it), the others encoded, then decoded.
+   * keeps it), the others as the independent {@link SpecEncoding} encodes and decodes them.
    */
   static float[][] stored(float[][] vectors, VectorStorage storage) {
     float[][] exact = stored(vectors);
-    int dim = exact[0].length;
-    byte[] encoded = new byte[storage.bytesPerVector(dim)];
-    float[][] decoded = new float[exact.length][dim];
-    for (int i = 0; i < exact.length; i++) {
-      storage.encode(exact[i], 1, dim, encoded, 0);
-      storage.decode(encoded, 0, 1, dim, decoded[i]);
-    }
+    float[][] decoded = new float[exact.length][];
     decoded[0] = exact[0];
+    for (int i = 1; i < exact.length; i++) {
+      decoded[i] = SpecEncoding.roundTrip(storage, exact[i]);
+    }
     return decoded;
   }
 

@@ -4,9 +4,10 @@ import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.tests.index.BaseKnnVectorsFormatTestCase;
 
 /**
- * Lucene's own conformance suite for vector formats. It indexes plain vector fields, which {@link
- * MetaEmbedVectorsFormat} hands to its graph format: under {@link MetaEmbedCodec} they must behave
- * exactly as under Lucene's default codec.
+ * Lucene's own conformance suite for vector formats. It indexes plain vector fields only, which
+ * {@link MetaEmbedVectorsFormat} hands to its graph format: under {@link MetaEmbedCodec} they must
+ * behave exactly as under Lucene's default codec. MetaEmbed fields have their own suite, {@link
+ * BaseMetaEmbedFormatTestCase}.
  */
 public class TestMetaEmbedVectorsFormat extends BaseKnnVectorsFormatTestCase {
 

@@ -129,18 +129,24 @@ public class TestVectorStorage extends LuceneTestCase {
     }
   }
 
-  /** Vector API and plain decoding give the same bits (dims below, at and above the lane count). */
-  public void testDecodingMatchesAPlainReference() {
+  /**
+   * Every storage writes the bytes and returns the values of {@link SpecEncoding}, the independent
+   * implementation of the Javadoc's rules, bit for bit: random vectors, dims below, at and above the
+   * Vector API's lane count (so both decoding paths run), and edge values (rounding ties, values
+   * that would round to infinity, tiny negatives, constant vectors, wide ranges).
+   */
+  public void testEncodingMatchesTheSpecification() {
     assertTrue("tests run with the Vector API", FastDecoding.bfloat16(new byte[64], 0, 32, new float[32], 0) > 0);
-    for (int iter = 0; iter < 50; iter++) {
+    for (int iter = 0; iter < 200; iter++) {
       int dim = 1 + random().nextInt(100);
-      float[] v = randomVectors(1, dim);
-      for (VectorStorage storage : new VectorStorage[] {VectorStorage.BFLOAT16, VectorStorage.INT8, VectorStorage.BIT}) {
+      float[] v = iter % 4 == 0 ? edgeVector(dim) : randomVectors(1, dim);
+      for (VectorStorage storage : VectorStorage.values()) {
         byte[] bytes = new byte[storage.bytesPerVector(dim)];
         storage.encode(v, 1, dim, bytes, 0);
+        assertArrayEquals(storage + " bytes, dim " + dim, SpecEncoding.encode(storage, v), bytes);
         float[] got = new float[dim];
         storage.decode(bytes, 0, 1, dim, got);
-        float[] want = plainDecode(storage, bytes, dim);
+        float[] want = SpecEncoding.decode(storage, bytes, dim);
         for (int k = 0; k < dim; k++) {
           assertEquals(storage + " dim " + dim + " component " + k,
               Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got[k]));
@@ -149,31 +155,20 @@ public class TestVectorStorage extends LuceneTestCase {
     }
   }
 
-  private static float[] plainDecode(VectorStorage storage, byte[] b, int dim) {
-    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    float[] out = new float[dim];
-    switch (storage) {
-      case BFLOAT16 -> {
-        for (int k = 0; k < dim; k++) {
-          out[k] = Float.intBitsToFloat(in.getShort(2 * k) << 16);
-        }
-      }
-      case INT8 -> {
-        float step = in.getFloat(0);
-        float base = in.getFloat(4) + 128 * step;
-        for (int k = 0; k < dim; k++) {
-          out[k] = Math.fma(step, b[8 + k], base);
-        }
-      }
-      case BIT -> {
-        float scale = in.getFloat(0);
-        for (int k = 0; k < dim; k++) {
-          out[k] = ((b[4 + k / 8] >> (k % 8)) & 1) == 1 ? scale : 0f - scale;
-        }
-      }
-      default -> throw new AssertionError(storage);
+  private float[] edgeVector(int dim) {
+    float[] edges = {
+      Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+      0f, -0f, 1f, -1f, Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000),
+      Float.intBitsToFloat(0x7F7FFFFF), Float.intBitsToFloat(0x7F7F8000), 1e-40f, -1e-40f, 65504f
+    };
+    float[] v = new float[dim];
+    float constant = edges[random().nextInt(edges.length)];
+    boolean allSame = random().nextInt(5) == 0;
+    for (int k = 0; k < dim; k++) {
+      float x = allSame ? constant : edges[random().nextInt(edges.length)];
+      v[k] = x == 0f ? 0f : x; // the field stores -0.0 as +0.0 before any encoding
     }
-    return out;
+    return v;
   }
 
   static float[] roundTrip(VectorStorage storage, float[] flat, int count) {
