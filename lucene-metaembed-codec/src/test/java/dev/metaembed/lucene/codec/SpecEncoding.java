@@ -8,13 +8,13 @@ import java.nio.ByteOrder;
  * (the table and the exact rules under it) and nothing else, so that tests compare the format's
  * bytes and decoded values with an independent reference instead of with the code under test. It
  * is deliberately plain: one component at a time, {@link ByteBuffer} for the little-endian
- * layout.
+ * layout. Shared with other modules' tests through this module's test jar.
  */
-final class SpecEncoding {
+public final class SpecEncoding {
   private SpecEncoding() {}
 
   /** Bytes per vector of {@code dim} components, from the table. */
-  static int bytesPerVector(VectorStorage storage, int dim) {
+  public static int bytesPerVector(VectorStorage storage, int dim) {
     return switch (storage) {
       case FLOAT32 -> 4 * dim;
       case BFLOAT16 -> 2 * dim;
@@ -24,7 +24,7 @@ final class SpecEncoding {
   }
 
   /** The bytes the format stores for one vector (components finite, −0 already +0). */
-  static byte[] encode(VectorStorage storage, float[] x) {
+  public static byte[] encode(VectorStorage storage, float[] x) {
     ByteBuffer out =
         ByteBuffer.allocate(bytesPerVector(storage, x.length)).order(ByteOrder.LITTLE_ENDIAN);
     switch (storage) {
@@ -45,7 +45,7 @@ final class SpecEncoding {
   }
 
   /** What a reader returns for {@code bytes}, one vector of {@code dim} components. */
-  static float[] decode(VectorStorage storage, byte[] bytes, int dim) {
+  public static float[] decode(VectorStorage storage, byte[] bytes, int dim) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     float[] x = new float[dim];
     switch (storage) {
@@ -79,7 +79,7 @@ final class SpecEncoding {
   }
 
   /** Encoded, then decoded: what a reader returns for {@code x} stored as {@code storage}. */
-  static float[] roundTrip(VectorStorage storage, float[] x) {
+  public static float[] roundTrip(VectorStorage storage, float[] x) {
     return decode(storage, encode(storage, x), x.length);
   }
 

@@ -2,6 +2,7 @@ package dev.metaembed.lucene.search;
 
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
+import dev.metaembed.lucene.codec.SpecEncoding;
 import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -93,20 +94,18 @@ public class TestLateInteractionExact extends LuceneTestCase {
     return all;
   }
 
-  /** What the index returns for {@code vectors} stored as {@code storage} (vector 0 exact). */
+  /**
+   * What the index returns for {@code vectors} stored as {@code storage}: vector 0 exact (read from
+   * the graph), the others as the independent {@link SpecEncoding} encodes and decodes them.
+   */
   private static float[][] decoded(float[][] vectors, VectorStorage storage) {
-    byte[] bytes = new byte[storage.bytesPerVector(DIM)];
-    float[][] out = new float[vectors.length][DIM];
+    float[][] out = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
       float[] v = vectors[i].clone();
       for (int c = 0; c < DIM; c++) {
         v[c] = v[c] == 0f ? 0f : v[c]; // -0.0 is stored as +0.0
       }
-      storage.encode(v, 1, DIM, bytes, 0);
-      storage.decode(bytes, 0, 1, DIM, out[i]);
-      if (i == 0) {
-        out[0] = v; // vector 0 is read exact, from the graph
-      }
+      out[i] = i == 0 ? v : SpecEncoding.roundTrip(storage, v);
     }
     return out;
   }
