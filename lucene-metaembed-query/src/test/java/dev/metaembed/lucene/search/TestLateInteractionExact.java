@@ -15,17 +15,24 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DoubleValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.LateInteractionFloatValuesSource;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
 
-/** Exact mode equals a naive reference for every paper budget and every similarity function. */
+/**
+ * Exact mode equals a naive reference for every paper budget and every similarity function, on
+ * every storage and on a sorted index.
+ */
 public class TestLateInteractionExact extends LuceneTestCase {
   private static final int[][] BUDGETS = {{1, 1}, {2, 4}, {4, 8}, {8, 16}, {16, 64}};
   private static final int DIM = 8;
@@ -47,18 +54,41 @@ public class TestLateInteractionExact extends LuceneTestCase {
     }
   }
 
+  /**
+   * On an index sorted by a doc value (segments sorted at flush and at merge, so doc ids differ from
+   * insertion order and the prefix store is written through the sort map), exact search still
+   * equals the reference, and every approximate hit carries its document's true score.
+   */
+  public void testSortedIndexEqualsReference() throws IOException {
+    VectorSimilarityFunction[] similarities = VectorSimilarityFunction.values();
+    VectorStorage[] storages = VectorStorage.values();
+    checkSimilarity(
+        similarities[random().nextInt(similarities.length)],
+        storages[random().nextInt(storages.length)],
+        new Sort(new SortField("rank", SortField.Type.LONG, random().nextBoolean())));
+  }
+
   private void checkSimilarity(VectorSimilarityFunction similarity, VectorStorage storage)
+      throws IOException {
+    checkSimilarity(similarity, storage, null);
+  }
+
+  private void checkSimilarity(VectorSimilarityFunction similarity, VectorStorage storage, Sort sort)
       throws IOException {
     ClusteredVectors data = new ClusteredVectors(random(), DIM, 5);
     FieldType type = MetaEmbedField.createFieldType(DIM, 64, similarity, storage);
     List<float[][]> docs = new ArrayList<>();
     try (Directory dir = newDirectory()) {
-      try (IndexWriter writer =
-          new IndexWriter(dir, newIndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
+      IndexWriterConfig iwc = newIndexWriterConfig().setCodec(new MetaEmbedCodec());
+      if (sort != null) {
+        iwc.setIndexSort(sort).setMaxBufferedDocs(TestUtil.nextInt(random(), 10, 60));
+      }
+      try (IndexWriter writer = new IndexWriter(dir, iwc)) {
         int count = atLeast(150);
         for (int id = 0; id < count; id++) {
           float[][] vectors = data.item(1 + random().nextInt(64));
           Document doc = new Document();
+          doc.add(new NumericDocValuesField("rank", random().nextInt(1000)));
           doc.add(new NumericDocValuesField("id", id));
           doc.add(new StoredField("id", id));
           doc.add(new MetaEmbedField("page", vectors, type));
@@ -79,6 +109,10 @@ public class TestLateInteractionExact extends LuceneTestCase {
         }
         if (storage == VectorStorage.FLOAT32) {
           assertMatchesLuceneLateInteraction(reader, query, similarity);
+        }
+        if (sort != null) {
+          assertTrue("sorted segments", reader.leaves().stream().allMatch(c -> sort.equals(c.reader().getMetaData().sort())));
+          assertApproximateHitsHaveTrueScores(searcher, docs, query, similarity);
         }
       }
     }
@@ -127,6 +161,21 @@ public class TestLateInteractionExact extends LuceneTestCase {
       if (id != want.doc) { // only a tie may swap documents
         float idScore = expected.stream().filter(d -> d.doc == id).findFirst().orElseThrow().score;
         assertEquals(where + " rank " + rank + " tie", want.score, idScore, 1e-5f);
+      }
+    }
+  }
+
+  private static void assertApproximateHitsHaveTrueScores(
+      IndexSearcher searcher, List<float[][]> docs, float[][] query, VectorSimilarityFunction similarity)
+      throws IOException {
+    for (int[] budget : BUDGETS) {
+      LateInteractionQuery q = LateInteractionQuery.builder("page", query).k(K).budget(budget[0], budget[1]).build();
+      TopDocs hits = searcher.search(q, K);
+      assertEquals(K, hits.scoreDocs.length);
+      for (ScoreDoc hit : hits.scoreDocs) {
+        int id = searcher.storedFields().document(hit.doc).getField("id").numericValue().intValue();
+        float want = ClusteredVectors.naiveMaxSim(query, budget[0], docs.get(id), budget[1], similarity);
+        assertEquals("approximate hit id " + id, want, hit.score, 1e-5f);
       }
     }
   }
