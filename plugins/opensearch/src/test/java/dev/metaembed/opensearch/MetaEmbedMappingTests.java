@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.lucene.tests.util.LuceneTestCase.SuppressCodecs;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.admin.indices.mapping.get.GetMappingsResponse;
+import org.opensearch.action.admin.indices.shrink.ResizeType;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
@@ -169,6 +170,34 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
         .getHits().getHits().length);
     assertBadRequest(() -> prepareCreate("zero").setSettings(Settings.builder().put(METAEMBED)
         .put(MetaEmbedSettings.MAX_QUERY_VECTORS.getKey(), 0)).get(), "max_query_vectors");
+  }
+
+  /**
+   * A shrink, split or clone may not change {@code index.metaembed}: a 400 naming the setting
+   * instead of a target whose shards never recover. Leaving it out keeps the source's value.
+   */
+  public void testResizeKeepsIndexMetaEmbed() throws Exception {
+    assertAcked(prepareCreate("source").setSettings(Settings.builder().put(METAEMBED).put("index.number_of_shards", 1))
+        .setMapping(RandomPages.mapping(VectorStorage.FLOAT32)));
+    client().prepareIndex("source").setId("1").setSource(RandomPages.source(RandomPages.generate(random(), 1).get(0))).get();
+    assertAcked(client().admin().indices().prepareUpdateSettings("source")
+        .setSettings(Settings.builder().put("index.blocks.write", true)));
+    ResizeType type = randomFrom(ResizeType.SPLIT, ResizeType.CLONE);
+    int shards = type == ResizeType.SPLIT ? 2 : 1;
+    assertBadRequest(() -> client().admin().indices().prepareResizeIndex("source", "changed").setResizeType(type)
+        .setSettings(Settings.builder().put("index.number_of_shards", shards).put("index.number_of_replicas", 0)
+            .put(MetaEmbedSettings.INDEX_METAEMBED.getKey(), false).putNull("index.blocks.write").build()).get(),
+        "[index.metaembed] cannot change when an index is resized: [source] has [true], so [changed] must too");
+    assertFalse(indexExists("changed"));
+    assertAcked(client().admin().indices().prepareResizeIndex("source", "kept").setResizeType(type)
+        .setSettings(Settings.builder().put("index.number_of_shards", shards).put("index.number_of_replicas", 0)
+            .putNull("index.blocks.write").build()).get());
+    ensureGreen("kept");
+    assertEquals("true", client().admin().indices().prepareGetSettings("kept").get()
+        .getSetting("kept", MetaEmbedSettings.INDEX_METAEMBED.getKey()));
+    assertEquals(1, client().prepareSearch("kept")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, RandomPages.queryVectors(random(), 2))).get()
+        .getHits().getHits().length);
   }
 
   @SuppressWarnings("unchecked")
