@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import dev.metaembed.lucene.codec.MetaEmbedField;
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
+import dev.metaembed.lucene.codec.SpecEncoding;
 import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.util.HashSet;
@@ -49,6 +50,14 @@ final class ReferenceDocs {
 
   FieldType type() {
     return type;
+  }
+
+  int dimension() {
+    return dim;
+  }
+
+  int maxVectors() {
+    return maxVectors;
   }
 
   VectorStorage storage() {
@@ -98,24 +107,20 @@ final class ReferenceDocs {
     return Map.copyOf(expected);
   }
 
-  /** What the index returns for {@code vectors}. */
+  /**
+   * What the index returns for {@code vectors}: vector 0 exact (from the graph), the others as the
+   * independent {@link SpecEncoding} encodes and decodes them.
+   */
   float[][] stored(float[][] vectors) {
-    int dim = vectors[0].length;
-    byte[] encoded = new byte[storage.bytesPerVector(dim)];
-    float[][] result = new float[vectors.length][dim];
+    float[][] result = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
       float[] exact = vectors[i].clone();
-      for (int c = 0; c < dim; c++) {
+      for (int c = 0; c < exact.length; c++) {
         if (exact[c] == 0f) {
           exact[c] = 0f; // -0.0 is stored as +0.0
         }
       }
-      if (i == 0) {
-        result[0] = exact;
-      } else {
-        storage.encode(exact, 1, dim, encoded, 0);
-        storage.decode(encoded, 0, 1, dim, result[i]);
-      }
+      result[i] = i == 0 ? exact : SpecEncoding.roundTrip(storage, exact);
     }
     return result;
   }

@@ -9,21 +9,27 @@ import dev.metaembed.lucene.search.LateInteractionQuery;
 import dev.metaembed.lucene.search.MaxSim;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.function.IntPredicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -33,6 +39,8 @@ import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
@@ -43,39 +51,76 @@ import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.hnsw.HnswGraph;
 
 /**
- * A small index written by a released format version, checked in under {@code
- * tests/src/test/resources/format/v<version>/index.zip}, must stay readable: this test unzips it,
- * checks that {@code .mvm}/{@code .mvd} carry that version in their codec headers, compares every
- * vector of every live document bit for bit with the documents regenerated from the fixed seed
- * ({@link #SEED}; no expected values are stored), runs {@link LateInteractionQuery} exact and
- * approximate at several budgets against brute-force {@link MaxSim} over those vectors, and runs
- * CheckIndex.
+ * Indexes written by released format versions, checked in under {@code
+ * tests/src/test/resources/format/<directory>/index.zip} ({@link #CHECKED_IN}), must stay readable:
+ * this test unzips each, checks that every {@code .mvm}/{@code .mvd} carries that version in its
+ * codec header, compares every vector of every live document bit for bit with the documents
+ * regenerated from a fixed seed (no expected values are stored), checks which segments have an
+ * HNSW graph and that the graphs are real (nodes, levels, neighbours; a graph search visits fewer
+ * vectors than the segment holds), runs {@link LateInteractionQuery} exact and approximate at
+ * several budgets against brute-force {@link MaxSim} over those vectors, and runs CheckIndex.
  *
- * <p>The index: {@link MetaEmbedCodec}, four MetaEmbed fields, one per {@link VectorStorage} and
- * each with another similarity ({@code page_float32} COSINE, {@code page_bfloat16} EUCLIDEAN,
- * {@code page_int8} DOT_PRODUCT, {@code page_bit} MAXIMUM_INNER_PRODUCT), {@value #DIM}
- * components, 1..{@value #MAX_VECTORS} vectors per document; {@value #DOCS} documents in three
- * segments, every field missing from some documents, five documents deleted.
+ * <p>Two corpora:
+ *
+ * <ul>
+ *   <li><b>small</b> ({@code v<version>}, from {@link #write}): {@link MetaEmbedCodec}, four
+ *       MetaEmbed fields, one per {@link VectorStorage} and each with another similarity ({@code
+ *       page_float32} COSINE, {@code page_bfloat16} EUCLIDEAN, {@code page_int8} DOT_PRODUCT,
+ *       {@code page_bit} MAXIMUM_INNER_PRODUCT), {@value #DIM} components, 1..{@value
+ *       #MAX_VECTORS} vectors per document; {@value #DOCS} documents in three segments, every field
+ *       missing from some documents, five documents deleted. Too small for a graph: every
+ *       segment is searched exhaustively (checked).
+ *   <li><b>graph</b> ({@code v<version>-graph}, from {@link GraphCorpus}): one field, 16
+ *       components, 1..4 vectors, 1,500 documents in three segments of 700, 700 and 100 (the
+ *       field in 98 %), 23 deleted. Lucene builds a graph only for a segment of at least 648
+ *       vectors, so the first two segments have one and the third has none (checked).
+ * </ul>
+ *
+ * <p>The checked-in indexes:
+ *
+ * <ul>
+ *   <li>{@code v0-graph}: format version 0 ({@code VERSION_START}, FLOAT32 storage only), graph
+ *       corpus with field {@code page}, FLOAT32, DOT_PRODUCT. Written by the version 0 code, commit
+ *       {@code 598ef49eb191898ba4a70e2b9370ec338dfe9857} (the parent of {@code 08b6402}, which
+ *       introduced version 1), with {@link GraphCorpus#main} compiled against that commit's codec,
+ *       from the root of a checkout of this code (JDK 25, nothing installed into {@code ~/.m2}):
+ *       <pre>
+ * git worktree add --detach /tmp/v0tree 598ef49eb191898ba4a70e2b9370ec338dfe9857
+ * (cd /tmp/v0tree &amp;&amp; ./mvnw -B -o -q -pl lucene-metaembed-codec compile)   # no install
+ * LUCENE=~/.m2/repository/org/apache/lucene/lucene-core/10.5.0/lucene-core-10.5.0.jar
+ * OLD=/tmp/v0tree/lucene-metaembed-codec/target/classes
+ * javac -d /tmp/v0gen -cp $LUCENE:$OLD tests/src/test/java/dev/metaembed/tests/GraphCorpus.java
+ * java -cp /tmp/v0gen:$OLD:$LUCENE dev.metaembed.tests.GraphCorpus \
+ *     tests/src/test/resources/format/v0-graph/index.zip /tmp/v0index
+ * git worktree remove /tmp/v0tree
+ * </pre>
+ *   <li>{@code v1}: format version 1, small corpus.
+ *   <li>{@code v1-graph}: format version 1, graph corpus with field {@code page_int8}, INT8,
+ *       EUCLIDEAN.
+ * </ul>
  *
  * <p><b>When the format changes</b> so that this build cannot read what the previous one wrote
  * unchanged, bump {@code MetaEmbedVectorsFormat.VERSION_CURRENT} (and keep reading the old version
- * in the reader), then write the new version's resource with
+ * in the reader), add a small and a graph entry for the new version to {@link #CHECKED_IN}, then
+ * write the new version's resources with
  *
  * <pre>
  * ./mvnw -o -q -B test -pl tests -am -Dtest=TestFormatStability -Dmetaembed.format.regenerate=true
  * </pre>
  *
- * which writes {@code tests/src/test/resources/format/v<VERSION_CURRENT>/index.zip} (from the
- * {@code tests} directory, where surefire runs) and checks it; add the version to {@link
- * #CHECKED_IN}. Keep the old directories: every checked-in version must still read back. Never
- * regenerate an old version's resource; if the generator below must change, keep the old one for
- * the old resources.
+ * which writes every {@link #CHECKED_IN} resource of {@code VERSION_CURRENT} that does not exist
+ * yet under {@code tests/src/test/resources/format/} (from the {@code tests} directory, where
+ * surefire runs; an existing one is never overwritten) and checks it. Keep the old directories:
+ * every checked-in version must still read back. Never regenerate an old version's resource; if a
+ * generator must change, keep the old one for the old resources ({@link GraphCorpus} must keep
+ * compiling against the version 0 code).
  */
 public class TestFormatStability extends LuceneTestCase {
-  /** Versions with a checked-in index; must include {@code VERSION_CURRENT}. */
-  static final int[] CHECKED_IN = {1};
+  /** One checked-in index: its format version, directory under {@code format/}, and corpus. */
+  record CheckedIn(int version, String directory, Corpus corpus) {}
 
   static final long SEED = 0x4D657461456D6264L; // "MetaEmbd"
   static final int DIM = 16;
@@ -83,6 +128,86 @@ public class TestFormatStability extends LuceneTestCase {
   static final int DOCS = 50;
   static final String[] FIELDS = {"page_float32", "page_bfloat16", "page_int8", "page_bit"};
   private static final int K = 5;
+  /** Graph candidates per segment of the approximate searches of the graph corpus. */
+  private static final int GRAPH_CANDIDATES = 20;
+
+  /** Checked-in indexes; {@code VERSION_CURRENT} must have a small and a graph one. */
+  static final CheckedIn[] CHECKED_IN = {
+    new CheckedIn(0, "v0-graph", graphCorpus(new String[] {"page"}, new ReferenceDocs[] {
+      graphField(VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.FLOAT32)})),
+    new CheckedIn(1, "v1", smallCorpus()),
+    new CheckedIn(1, "v1-graph", graphCorpus(new String[] {"page_int8"}, new ReferenceDocs[] {
+      graphField(VectorSimilarityFunction.EUCLIDEAN, VectorStorage.INT8)})),
+  };
+
+  /**
+   * What a checked-in index holds: whether it is the graph corpus, field names and their expected
+   * stored form, every document's vectors per field (null: the document lacks the field), the
+   * deleted documents, the segments (exclusive document ends), the seed of the queries, and how to
+   * write it again.
+   */
+  record Corpus(
+      boolean graph,
+      String[] names,
+      ReferenceDocs[] fields,
+      float[][][][] docs,
+      IntPredicate deleted,
+      int[] segmentEnds,
+      long querySeed,
+      Writer writer) {
+    int liveDocs() {
+      int live = 0;
+      for (int i = 0; i < docs.length; i++) {
+        live += deleted.test(i) ? 0 : 1;
+      }
+      return live;
+    }
+
+    /** 1..maxVectors query vectors valid for field {@code f}. */
+    float[][] query(Random random, int f) {
+      return fields[f].randomVectors(random);
+    }
+  }
+
+  /** Writes a corpus's index into an empty directory. */
+  interface Writer {
+    void write(Directory dir) throws IOException;
+  }
+
+  static Corpus smallCorpus() {
+    ReferenceDocs[] fields = fields();
+    return new Corpus(
+        false,
+        FIELDS,
+        fields,
+        corpus(fields),
+        TestFormatStability::deleted,
+        new int[] {20, 35, DOCS},
+        SEED + 1,
+        TestFormatStability::write);
+  }
+
+  static ReferenceDocs graphField(VectorSimilarityFunction similarity, VectorStorage storage) {
+    return new ReferenceDocs(GraphCorpus.DIM, GraphCorpus.MAX_VECTORS, similarity, storage);
+  }
+
+  static Corpus graphCorpus(String[] names, ReferenceDocs[] fields) {
+    VectorSimilarityFunction[] similarities = new VectorSimilarityFunction[fields.length];
+    FieldType[] types = new FieldType[fields.length];
+    for (int f = 0; f < fields.length; f++) {
+      types[f] = fields[f].type();
+      similarities[f] = types[f].vectorSimilarityFunction();
+    }
+    return new Corpus(
+        true,
+        names,
+        fields,
+        GraphCorpus.corpus(similarities),
+        GraphCorpus::deleted,
+        GraphCorpus.SEGMENT_ENDS,
+        GraphCorpus.SEED + 1,
+        dir -> GraphCorpus.write(dir, names, types, similarities));
+  }
 
   /** Expected stored form per field: storage and similarity of each field in {@link #FIELDS}. */
   static ReferenceDocs[] fields() {
@@ -111,7 +236,7 @@ public class TestFormatStability extends LuceneTestCase {
     return i % 11 == 5; // 5, 16, 27, 38, 49: one or two per segment
   }
 
-  /** Writes the index: three segments (documents 0..19, 20..34, 35..49), then the deletes. */
+  /** Writes the small index: three segments (documents 0..19, 20..34, 35..49), then the deletes. */
   static void write(Directory dir) throws IOException {
     ReferenceDocs[] fields = fields();
     float[][][][] docs = corpus(fields);
@@ -149,95 +274,192 @@ public class TestFormatStability extends LuceneTestCase {
   public void testCheckedInIndexesReadBack() throws Exception {
     int current = MetaEmbedVectorsFormat.VERSION_CURRENT;
     assertTrue(
-        "format version "
-            + current
-            + " has no checked-in index: see this class's Javadoc",
-        Arrays.stream(CHECKED_IN).anyMatch(v -> v == current));
-    Path regenerated = null;
-    if (Boolean.getBoolean("metaembed.format.regenerate")) {
-      regenerated = Paths.get("src/test/resources/format/v" + current, "index.zip");
-      regenerate(regenerated);
-    }
-    for (int version : CHECKED_IN) {
-      Path dir = createTempDir("format-v" + version);
-      String resource = "/format/v" + version + "/index.zip";
-      try (InputStream zip =
-          regenerated != null && version == current
-              ? Files.newInputStream(regenerated) // not yet copied to the class path
-              : TestFormatStability.class.getResourceAsStream(resource)) {
-        assertNotNull("missing resource " + resource, zip);
+        "format version " + current + " has no small and graph index: see this class's Javadoc",
+        Arrays.stream(CHECKED_IN).filter(c -> c.version() == current).count() >= 2);
+    boolean regenerate = Boolean.getBoolean("metaembed.format.regenerate");
+    for (CheckedIn checkedIn : CHECKED_IN) {
+      Path dir = createTempDir("format-" + checkedIn.directory());
+      String resource = "/format/" + checkedIn.directory() + "/index.zip";
+      InputStream zip;
+      Path written = Paths.get("src/test/resources/format", checkedIn.directory(), "index.zip");
+      if (regenerate && checkedIn.version() == current && Files.exists(written) == false) {
+        regenerate(checkedIn.corpus(), written);
+        zip = Files.newInputStream(written); // not yet copied to the class path
+      } else {
+        zip = TestFormatStability.class.getResourceAsStream(resource);
+      }
+      assertNotNull("missing resource " + resource, zip);
+      try (zip) {
         unzip(zip, dir);
       }
       try (Directory index = FSDirectory.open(dir)) {
-        checkIndex(index, version);
+        checkIndex(index, checkedIn);
       }
     }
   }
 
-  private void checkIndex(Directory dir, int version) throws IOException {
+  private void checkIndex(Directory dir, CheckedIn checkedIn) throws IOException {
+    Corpus corpus = checkedIn.corpus();
+    int segments = corpus.segmentEnds().length;
     int ownFiles = 0;
     for (String file : dir.listAll()) {
       if (file.endsWith(".mvm") || file.endsWith(".mvd")) {
-        assertEquals(file + ": format version", version, headerVersion(dir, file));
+        assertEquals(
+            checkedIn.directory() + " " + file + ": format version",
+            checkedIn.version(),
+            headerVersion(dir, file));
         ownFiles++;
       }
     }
-    assertEquals("three segments, .mvm and .mvd each", 6, ownFiles);
-    ReferenceDocs[] fields = fields();
-    float[][][][] docs = corpus(fields);
+    assertEquals(checkedIn.directory() + ": .mvm and .mvd per segment", 2 * segments, ownFiles);
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
-      assertEquals(3, reader.leaves().size());
-      assertEquals(DOCS - 5, reader.numDocs());
-      assertVectors(reader, fields, docs);
-      assertSearches(reader, fields, docs);
+      assertEquals(segments, reader.leaves().size());
+      assertEquals(corpus.docs().length, reader.maxDoc());
+      assertEquals(corpus.liveDocs(), reader.numDocs());
+      assertVectors(reader, corpus);
+      assertGraphs(reader, corpus, checkedIn.directory());
+      assertSearches(reader, corpus);
     }
     TestUtil.checkIndex(dir); // throws unless clean
   }
 
   /** Every vector of every live document, bit for bit, and no vectors where none were indexed. */
-  private static void assertVectors(
-      DirectoryReader reader, ReferenceDocs[] fields, float[][][][] docs) throws IOException {
+  private static void assertVectors(DirectoryReader reader, Corpus corpus) throws IOException {
+    ReferenceDocs[] fields = corpus.fields();
+    float[][][][] docs = corpus.docs();
     int checked = 0;
+    int want = 0;
     for (LeafReaderContext context : reader.leaves()) {
       LeafReader leaf = context.reader();
       Bits live = leaf.getLiveDocs();
       StoredFields stored = leaf.storedFields();
       for (int f = 0; f < fields.length; f++) {
-        MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, FIELDS[f]);
-        assertNotNull(FIELDS[f], values);
+        String name = corpus.names()[f];
+        MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, name);
+        assertNotNull(name, values);
         assertEquals(fields[f].storage(), values.storage());
         assertEquals(fields[f].type().vectorSimilarityFunction(), values.similarityFunction());
-        assertEquals(DIM, values.dimension());
-        assertEquals(MAX_VECTORS, values.maxVectors());
+        assertEquals(fields[f].dimension(), values.dimension());
+        assertEquals(fields[f].maxVectors(), values.maxVectors());
         for (int doc = 0; doc < leaf.maxDoc(); doc++) {
           if (live != null && live.get(doc) == false) {
             continue;
           }
           int i = Integer.parseInt(stored.document(doc).get(ReferenceDocs.ID));
-          assertFalse("document " + i + " was deleted", deleted(i));
-          String what = "document " + i + " field " + FIELDS[f];
+          assertFalse("document " + i + " was deleted", corpus.deleted().test(i));
+          String what = "document " + i + " field " + name;
           if (docs[i][f] == null) {
             assertFalse(what + " has vectors", values.advanceExact(doc));
             continue;
           }
+          want++;
           assertTrue(what + " has no vectors", values.advanceExact(doc));
-          float[][] want = fields[f].stored(docs[i][f]);
-          float[][] got = values.vectors(MAX_VECTORS);
-          assertEquals(what + " vector count", want.length, got.length);
-          for (int v = 0; v < want.length; v++) {
-            assertTrue(what + " vector " + v, Arrays.equals(want[v], got[v]));
+          float[][] expected = fields[f].stored(docs[i][f]);
+          float[][] got = values.vectors(fields[f].maxVectors());
+          assertEquals(what + " vector count", expected.length, got.length);
+          for (int v = 0; v < expected.length; v++) {
+            assertTrue(what + " vector " + v, Arrays.equals(expected[v], got[v]));
           }
           checked++;
         }
       }
     }
-    assertTrue("vectors checked: " + checked, checked > 120);
+    int indexed = 0;
+    for (int i = 0; i < docs.length; i++) {
+      for (int f = 0; f < fields.length; f++) {
+        indexed += corpus.deleted().test(i) || docs[i][f] == null ? 0 : 1;
+      }
+    }
+    assertEquals("documents with vectors checked", indexed, want);
+    assertEquals(indexed, checked);
+  }
+
+  /**
+   * A segment has an HNSW graph exactly when Lucene's threshold says so, and a graph is real: one
+   * node per document with the field, at least two levels, every node linked to valid neighbours,
+   * and a search for 5 neighbours visits fewer vectors than the segment holds (a segment without
+   * a graph is searched exhaustively and visits every live one).
+   */
+  private static void assertGraphs(DirectoryReader reader, Corpus corpus, String what)
+      throws IOException {
+    Random random = new Random(corpus.querySeed() - 1);
+    List<Boolean> graphs = new ArrayList<>();
+    for (LeafReaderContext context : reader.leaves()) {
+      LeafReader leaf = context.reader();
+      int s = context.ord;
+      int first = s == 0 ? 0 : corpus.segmentEnds()[s - 1];
+      for (int f = 0; f < corpus.names().length; f++) {
+        String name = corpus.names()[f];
+        String where = what + " segment " + s + " field " + name;
+        int withField = 0;
+        int liveWithField = 0;
+        for (int i = first; i < corpus.segmentEnds()[s]; i++) {
+          if (corpus.docs()[i][f] != null) {
+            withField++;
+            liveWithField += corpus.deleted().test(i) ? 0 : 1;
+          }
+        }
+        boolean expectGraph =
+            withField > (int) (Math.log(withField) * Lucene99HnswVectorsFormat.HNSW_GRAPH_THRESHOLD);
+        graphs.add(expectGraph);
+        HnswGraph graph = graph(leaf, name);
+        assertNotNull(where + ": no graph reader", graph);
+        float[] target = corpus.query(random, f)[0];
+        TopDocs nearest =
+            leaf.searchNearestVectors(
+                name, target, K, AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()), Integer.MAX_VALUE);
+        long visited = nearest.totalHits.value();
+        assertEquals(where + ": neighbours found", K, nearest.scoreDocs.length);
+        if (expectGraph == false) {
+          assertEquals(where + ": graph nodes", 0, graph.size());
+          assertEquals(where + ": exhaustive search visits", liveWithField, visited);
+          continue;
+        }
+        assertEquals(where + ": graph nodes", withField, graph.size());
+        assertTrue(where + ": graph levels " + graph.numLevels(), graph.numLevels() >= 2);
+        long edges = 0;
+        for (int level = 0; level < graph.numLevels(); level++) {
+          HnswGraph.NodesIterator nodes = graph.getNodesOnLevel(level);
+          assertTrue(where + ": no nodes on level " + level, nodes.size() > 0);
+          while (nodes.hasNext()) {
+            int node = nodes.nextInt();
+            graph.seek(level, node);
+            int neighbours = 0;
+            for (int n = graph.nextNeighbor(); n != DocIdSetIterator.NO_MORE_DOCS; n = graph.nextNeighbor()) {
+              assertTrue(where + ": neighbour " + n, n >= 0 && n < graph.size() && n != node);
+              neighbours++;
+            }
+            assertTrue(where + ": node " + node + " on level " + level + " has no neighbours", neighbours > 0);
+            edges += neighbours;
+          }
+        }
+        assertTrue(where + ": graph search visited " + visited + " of " + withField, visited < withField);
+        System.out.printf(
+            Locale.ROOT,
+            "TestFormatStability: %s: graph of %d nodes, %d levels, %d edges; search for %d visited %d%n",
+            where, graph.size(), graph.numLevels(), edges, K, visited);
+      }
+    }
+    for (int s = 0; s < graphs.size(); s++) {
+      boolean want = corpus.graph() && s / corpus.names().length < 2;
+      assertEquals(what + ": graph in segment " + s / corpus.names().length, want, graphs.get(s));
+    }
+  }
+
+  /** The HNSW graph of {@code field} in the segment of {@code leaf}, through the codec's reader. */
+  private static HnswGraph graph(LeafReader leaf, String field) throws IOException {
+    KnnVectorsReader vectors = ((CodecReader) leaf).getVectorReader();
+    if (vectors instanceof PerFieldKnnVectorsFormat.FieldsReader perField) {
+      vectors = perField.getFieldReader(field);
+    }
+    return vectors instanceof HnswGraphProvider provider ? provider.getGraph(field) : null;
   }
 
   /** Exact and approximate searches, several budgets, against brute-force MaxSim. */
-  private static void assertSearches(
-      DirectoryReader reader, ReferenceDocs[] fields, float[][][][] docs) throws IOException {
+  private static void assertSearches(DirectoryReader reader, Corpus corpus) throws IOException {
     IndexSearcher searcher = new IndexSearcher(reader);
+    ReferenceDocs[] fields = corpus.fields();
+    float[][][][] docs = corpus.docs();
     int[] idOf = new int[reader.maxDoc()];
     for (LeafReaderContext context : reader.leaves()) {
       StoredFields stored = context.reader().storedFields();
@@ -245,17 +467,27 @@ public class TestFormatStability extends LuceneTestCase {
         idOf[context.docBase + doc] = Integer.parseInt(stored.document(doc).get(ReferenceDocs.ID));
       }
     }
-    Random random = new Random(SEED + 1);
+    boolean graphCorpus = corpus.graph();
+    int queries = graphCorpus ? 20 : 3;
+    Random random = new Random(corpus.querySeed());
     for (int f = 0; f < fields.length; f++) {
-      for (int q = 0; q < 3; q++) {
-        float[][] query = fields[f].randomVectors(random);
-        int[][] budgets = {{query.length, MAX_VECTORS}, {1, 1}, {Math.min(2, query.length), 3}};
+      String name = corpus.names()[f];
+      int maxVectors = fields[f].maxVectors();
+      int found = 0;
+      int searched = 0;
+      float[][][] stored = new float[docs.length][][]; // what the index returns, per document
+      for (int i = 0; i < docs.length; i++) {
+        stored[i] = docs[i][f] == null ? null : fields[f].stored(docs[i][f]);
+      }
+      for (int q = 0; q < queries; q++) {
+        float[][] query = corpus.query(random, f);
+        int[][] budgets = {{query.length, maxVectors}, {1, 1}, {Math.min(2, query.length), 3}};
         for (int[] budget : budgets) {
-          float[] brute = new float[DOCS];
+          float[] brute = new float[docs.length];
           List<Float> ranked = new ArrayList<>();
-          for (int i = 0; i < DOCS; i++) {
-            if (deleted(i) == false && docs[i][f] != null) {
-              float[][] doc = fields[f].stored(docs[i][f]);
+          for (int i = 0; i < docs.length; i++) {
+            if (corpus.deleted().test(i) == false && stored[i] != null) {
+              float[][] doc = stored[i];
               VectorSimilarityFunction similarity = fields[f].type().vectorSimilarityFunction();
               brute[i] =
                   MaxSim.score(query, budget[0], doc, Math.min(budget[1], doc.length), similarity);
@@ -263,26 +495,56 @@ public class TestFormatStability extends LuceneTestCase {
             }
           }
           ranked.sort((a, b) -> Float.compare(b, a));
-          var builder = LateInteractionQuery.builder(FIELDS[f], query).k(K).budget(budget[0], budget[1]);
-          String what = FIELDS[f] + " query " + q + " budget " + Arrays.toString(budget);
-          assertHits(what + " exact", searcher.search(builder.exact().build(), K), brute, ranked, idOf);
-          // segments this small have no HNSW graph: the approximate path scores every candidate
-          var approximate = LateInteractionQuery.builder(FIELDS[f], query).k(K).budget(budget[0], budget[1]);
-          assertHits(what + " approximate", searcher.search(approximate.candidates(50).build(), K), brute, ranked, idOf);
+          String what = name + " query " + q + " budget " + Arrays.toString(budget);
+          var exact = LateInteractionQuery.builder(name, query).k(K).budget(budget[0], budget[1]);
+          assertHits(what + " exact", searcher.search(exact.exact().build(), K), brute, ranked, idOf, true);
+          var approximate = LateInteractionQuery.builder(name, query).k(K).budget(budget[0], budget[1]);
+          if (graphCorpus == false) {
+            // segments this small have no HNSW graph: the approximate path scores every candidate
+            assertHits(what + " approximate", searcher.search(approximate.candidates(50).build(), K), brute, ranked, idOf, true);
+            continue;
+          }
+          // a graph: every hit must carry its true score; the top K may miss some of the best
+          TopDocs hits = searcher.search(approximate.candidates(GRAPH_CANDIDATES).build(), K);
+          assertHits(what + " approximate", hits, brute, ranked, idOf, false);
+          if (budget[0] == 1 && budget[1] == 1) {
+            // the score is then the graph's own similarity of vector 0: recall measures the graph
+            float kth = ranked.get(K - 1);
+            for (ScoreDoc hit : hits.scoreDocs) {
+              found += brute[idOf[hit.doc]] >= kth ? 1 : 0;
+            }
+            searched += K;
+          }
         }
+      }
+      if (graphCorpus) {
+        double recall = (double) found / searched;
+        System.out.printf(
+            Locale.ROOT,
+            "TestFormatStability: %s approximate, budget (1, 1), %d candidates per segment: recall@%d %.3f over %d queries%n",
+            name, GRAPH_CANDIDATES, K, recall, searched / K);
+        assertTrue(name + ": approximate recall@" + K + " at budget (1, 1): " + recall, recall >= 0.9);
       }
     }
   }
 
+  /**
+   * K hits (or all there are), each with its brute-force score, in descending order; with {@code
+   * complete}, the scores at each rank are the brute-force top K.
+   */
   private static void assertHits(
-      String what, TopDocs hits, float[] brute, List<Float> ranked, int[] idOf) {
+      String what, TopDocs hits, float[] brute, List<Float> ranked, int[] idOf, boolean complete) {
     assertEquals(what + ": hits", Math.min(K, ranked.size()), hits.scoreDocs.length);
     for (int h = 0; h < hits.scoreDocs.length; h++) {
       ScoreDoc hit = hits.scoreDocs[h];
       float want = brute[idOf[hit.doc]];
       float tolerance = 1e-5f * Math.max(1f, Math.abs(want));
       assertEquals(what + ": score of document " + idOf[hit.doc], want, hit.score, tolerance);
-      assertEquals(what + ": score at rank " + h, ranked.get(h), hit.score, tolerance);
+      if (complete) {
+        assertEquals(what + ": score at rank " + h, ranked.get(h), hit.score, tolerance);
+      } else if (h > 0) {
+        assertTrue(what + ": order at rank " + h, hit.score <= hits.scoreDocs[h - 1].score);
+      }
     }
   }
 
@@ -296,25 +558,13 @@ public class TestFormatStability extends LuceneTestCase {
     }
   }
 
-  /** Writes the current version's index into {@code zip} (see the class Javadoc). */
-  private static void regenerate(Path zip) throws IOException {
+  /** Writes {@code corpus} with the current code into {@code zip} (see the class Javadoc). */
+  private static void regenerate(Corpus corpus, Path zip) throws IOException {
     Path tmp = createTempDir("format-regenerate");
     try (Directory dir = FSDirectory.open(tmp)) {
-      write(dir);
+      corpus.writer().write(dir);
     }
-    Files.createDirectories(zip.getParent());
-    try (OutputStream out = Files.newOutputStream(zip);
-        ZipOutputStream zipOut = new ZipOutputStream(out)) {
-      List<Path> files;
-      try (var list = Files.list(tmp)) {
-        files = list.filter(p -> p.getFileName().toString().equals("write.lock") == false).sorted().toList();
-      }
-      for (Path file : files) {
-        zipOut.putNextEntry(new ZipEntry(file.getFileName().toString()));
-        Files.copy(file, zipOut);
-        zipOut.closeEntry();
-      }
-    }
+    GraphCorpus.zip(tmp, zip);
     System.out.println("TestFormatStability: wrote " + zip.toAbsolutePath() + " (" + Files.size(zip) + " bytes)");
   }
 
