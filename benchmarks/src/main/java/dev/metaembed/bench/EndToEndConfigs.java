@@ -83,6 +83,14 @@ final class EndToEndConfigs {
             e.getKey().attributeValue(), b.label(), "LateInteractionQuery", o.warmup, truth,
             q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc())
                 .candidates(o.candidates).build()));
+        if (o.prune != null && o.prune.appliesTo(b)) {
+          Budget p = o.prune.budget();
+          configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
+              e.getKey().attributeValue(), b.label(), "LateInteractionQuery " + o.prune.label(),
+              o.warmup, truth,
+              q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc())
+                  .candidates(o.candidates).prune(p.rq(), p.rc(), o.prune.keep()).build()));
+        }
       }
       if (lucene != null) {
         configs.add(new Config(new IndexSearcher(lucene), EndToEndResults.LUCENE, "float32",

@@ -50,6 +50,7 @@ final class EndToEndOptions {
     DEFAULTS.put("skip-lucene", "false");
     DEFAULTS.put("preload", "false");
     DEFAULTS.put("threads", "1");
+    DEFAULTS.put("prune", "");
   }
 
 
@@ -68,6 +69,23 @@ final class EndToEndOptions {
   /** Distinct, in the given order; float32 always present (exact ground truth runs on it). */
   final List<VectorStorage> storages;
   final List<Budget> budgets;
+  /**
+   * {@code --prune RQxRC:KEEP}: also time LateInteractionQuery with {@code prune(RQ, RC, KEEP)} at
+   * every larger budget; null when not given.
+   */
+  final Prune prune;
+
+  /** A cascade to time: rank candidates at {@code budget}, rescore the best {@code keep}. */
+  record Prune(Budget budget, int keep) {
+    /** True when {@code b} is larger than the pruning budget, so the cascade can save work. */
+    boolean appliesTo(Budget b) {
+      return b.rq() >= budget.rq() && b.rc() >= budget.rc() && b.equals(budget) == false;
+    }
+
+    String label() {
+      return "prune " + budget.label() + "->" + keep;
+    }
+  }
 
   private EndToEndOptions(Map<String, String> values, PrintStream log) {
     this.values = Collections.unmodifiableMap(values);
@@ -98,6 +116,22 @@ final class EndToEndOptions {
     json = values.get("json");
     storages = parseStorages(values.get("storages"), log);
     budgets = parseBudgets(values.get("budgets"));
+    prune = parsePrune(values.get("prune"));
+  }
+
+  private Prune parsePrune(String value) {
+    if (value.isBlank()) {
+      return null;
+    }
+    String[] parts = value.trim().split(":");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("--prune must be RQxRC:KEEP, e.g. 4x8:40, got " + value);
+    }
+    int keep = Integer.parseInt(parts[1]);
+    if (keep < k) {
+      throw new IllegalArgumentException("--prune keep must be at least k (" + k + "), got " + keep);
+    }
+    return new Prune(parseBudgets(parts[0]).get(0), keep);
   }
 
   /**

@@ -61,6 +61,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "score every document instead of graph candidates")
   boolean exact;
 
+  @Option(names = "--prune", description = "cascade, approximate: at each budget larger than QxD, rank the candidates at QxD and rescore only the best KEEP, written QxD:KEEP, e.g. 2x4:200 (KEEP at least k; not with --exact)")
+  String prune;
+
   @Option(names = "--json", description = "one JSON object per budget")
   boolean json;
 
@@ -92,6 +95,12 @@ final class EvalCommand implements Callable<Integer> {
   /** Evaluates every budget (and the baseline), prints the rows and returns them. */
   private List<Row> evaluateAndPrint() throws IOException {
     List<Budget> parsed = Budget.parseList(budgets);
+    Prune cascade = prune == null ? null : Prune.parse(prune);
+    if (cascade != null && (exact || cascade.keep() < k)) {
+      throw new UserException(exact
+          ? "--prune is approximate and --exact scores every document: use one"
+          : "--prune keeps " + cascade.keep() + " candidates, fewer than -k " + k);
+    }
     if (baseline != null && baseline.equals("lucene") == false) {
       throw new UserException("unknown baseline \"" + baseline + "\": the only one is lucene");
     }
@@ -115,10 +124,10 @@ final class EvalCommand implements Callable<Integer> {
       double encodeMs = (System.nanoTime() - t0) / 1e6 / ids.size();
       List<Row> rows = new ArrayList<>();
       for (Budget budget : parsed) {
-        rows.add(evaluate(s, "metaembed", budget, ids, vectors, relevance));
+        rows.add(evaluate(s, "metaembed", budget, ids, vectors, relevance, cascade));
       }
       if (baseline != null) {
-        rows.add(evaluate(s, "lucene", s.fullBudget(), ids, vectors, relevance));
+        rows.add(evaluate(s, "lucene", s.fullBudget(), ids, vectors, relevance, null));
       }
       print(out, rows, encodeMs);
       return rows;
@@ -130,14 +139,14 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private Row evaluate(Searcher s, String system, Budget budget, List<String> ids, List<float[][]> vectors,
-      Map<String, Map<String, Integer>> relevance) throws IOException {
+      Map<String, Map<String, Integer>> relevance, Prune cascade) throws IOException {
     double ndcg = 0;
     double recall = 0;
     double mrr = 0;
     long[] nanos = new long[ids.size()];
     for (int q = 0; q < ids.size(); q++) {
       long start = System.nanoTime();
-      TopDocs hits = system.equals("lucene") ? luceneRerank(s, vectors.get(q)) : s.search(vectors.get(q), budget, k, candidates, exact);
+      TopDocs hits = system.equals("lucene") ? luceneRerank(s, vectors.get(q)) : s.search(vectors.get(q), budget, k, candidates, exact, cascade);
       nanos[q] = System.nanoTime() - start;
       List<String> ranking = new ArrayList<>();
       for (ScoreDoc hit : hits.scoreDocs) {
@@ -152,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
     double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
     double p99 = nanos[Math.min(nanos.length - 1, (int) Math.ceil(0.99 * nanos.length) - 1)] / 1e6;
     int n = ids.size();
-    return new Row(system, budget, ndcg / n, recall / n, mrr / n, mean, p99, n, bytesPerQuery(s, budget, system));
+    return new Row(system, budget, ndcg / n, recall / n, mrr / n, mean, p99, n, bytesPerQuery(s, budget, system, cascade));
   }
 
   /**
@@ -176,12 +185,19 @@ final class EvalCommand implements Callable<Integer> {
 
   /**
    * Vector bytes a query reads, upper bound: candidates per segment × segments × r_c × dim × 4
-   * (all documents when exact); Lucene's rescorer decodes every stored vector of its candidates.
+   * (all documents when exact); with --prune, the candidates' pruning prefixes plus KEEP per
+   * segment at r_c; Lucene's rescorer decodes every stored vector of its candidates.
    */
-  private double bytesPerQuery(Searcher s, Budget budget, String system) {
+  private double bytesPerQuery(Searcher s, Budget budget, String system, Prune cascade) {
     long docs = s.reader.numDocs();
-    long scored = exact ? docs : Math.min(docs, (long) firstStageSize() * s.reader.leaves().size());
+    int segments = s.reader.leaves().size();
+    long scored = exact ? docs : Math.min(docs, (long) firstStageSize() * segments);
     int perDoc = system.equals("lucene") ? s.storedVectors : Math.min(budget.document(), s.storedVectors);
+    if (cascade != null && cascade.appliesTo(budget) && exact == false) {
+      long kept = Math.min(scored, (long) cascade.keep() * segments);
+      int small = Math.min(cascade.budget().document(), s.storedVectors);
+      return ((double) scored * small + (double) kept * perDoc) * s.dimension * Float.BYTES;
+    }
     return (double) scored * perDoc * s.dimension * Float.BYTES;
   }
 

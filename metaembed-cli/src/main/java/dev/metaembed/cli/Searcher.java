@@ -63,6 +63,12 @@ final class Searcher implements Closeable {
   }
 
   TopDocs search(float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact) throws IOException {
+    return search(queryVectors, budget, k, candidates, exact, null);
+  }
+
+  /** As {@link #search(float[][], Budget, int, Integer, boolean)}, with a cascade (null: none). */
+  TopDocs search(float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact, Prune prune)
+      throws IOException {
     int queryBudget = Math.min(budget.query(), queryVectors.length);
     LateInteractionQuery.Builder builder =
         LateInteractionQuery.builder(IndexLayout.VECTORS, queryVectors).k(k).budget(queryBudget, budget.document());
@@ -71,6 +77,9 @@ final class Searcher implements Closeable {
     }
     if (exact) {
       builder.exact();
+    }
+    if (prune != null && prune.appliesTo(budget)) {
+      builder.prune(Math.min(prune.budget().query(), queryBudget), prune.budget().document(), prune.keep());
     }
     return searcher.search(builder.build(), k);
   }

@@ -106,14 +106,26 @@ class CliTest {
     // same first stage, same full-budget score: the baseline finds the same quality
     assertEquals(full.get("ndcg_at_10").getAsDouble(), lucene.get("ndcg_at_10").getAsDouble(), 0.02);
 
+    // a cascade that keeps every candidate (40 documents, k 100) ranks exactly as without it
+    Result pruned = run("eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(),
+        "--budgets", "1x1,4x8,16x64", "--json", "--prune", "2x4:100");
+    assertEquals(0, pruned.exit(), pruned.err());
+    List<String> prunedRows = pruned.out().lines().toList();
+    for (int i = 0; i < 3; i++) {
+      JsonObject plain = JsonParser.parseString(rows.get(i)).getAsJsonObject();
+      JsonObject cascade = JsonParser.parseString(prunedRows.get(i)).getAsJsonObject();
+      assertEquals(plain.get("ndcg_at_10").getAsDouble(), cascade.get("ndcg_at_10").getAsDouble(), 1e-9, prunedRows.get(i));
+    }
+
     Result table = run("eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--budgets", "2x4");
     assertEquals(0, table.exit(), table.err());
     assertTrue(table.out().contains("metaembed  (2,4)"), table.out());
 
     Result inspect = run("inspect", index.toString());
     assertEquals(0, inspect.exit(), inspect.err());
-    assertTrue(inspect.out().contains("MetaEmbed: dimension 384, max vectors 64, storage float32"), inspect.out());
-    assertTrue(inspect.out().contains("r=8: 12288"), inspect.out());
+    // a new index without --storage is int8 (IndexCommand.DEFAULT_STORAGE)
+    assertTrue(inspect.out().contains("MetaEmbed: dimension 384, max vectors 64, storage int8"), inspect.out());
+    assertTrue(inspect.out().contains("r=8: 3136"), inspect.out());
     String id = JsonParser.parseString(Files.readAllLines(corpus).get(0)).getAsJsonObject().get("id").getAsString();
     Result doc = run("inspect", index.toString(), "--doc", id);
     assertEquals(0, doc.exit(), doc.err());
@@ -142,6 +154,9 @@ class CliTest {
     assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q").exit());
     assertUserError("no such file", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", work.resolve("none.tsv").toString());
     assertUserError("bad budget \"2x\"", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--budgets", "1x1,2x");
+    assertUserError("bad prune \"2x4\"", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--prune", "2x4");
+    assertUserError("--prune keeps 20 candidates, fewer than -k 100", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--prune", "2x4:20");
+    assertUserError("--prune is approximate and --exact", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--prune", "2x4:100", "--exact");
     assertUserError("the index stores at most 64", "search", "--index", index.toString(), "--budget", "4x100", "query");
     assertUserError("the model makes at most 16", "search", "--index", index.toString(), "--budget", "17x8", "query");
     assertUserError("index with --lucene-baseline", "eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--baseline", "lucene");
@@ -235,6 +250,20 @@ class CliTest {
     assertEquals(3, search.out().lines().count());
     assertUserError("stores its vectors as int8, not bit", "index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--storage", "bit");
     assertUserError("unknown storage 'int4'", "index", "--corpus", corpus.toString(), "--index", work.resolve("x").toString(), "--storage", "int4");
+  }
+
+  /** Without --storage, adding to an index keeps the index's storage, whatever the default. */
+  @Test
+  void addingWithoutStorageKeepsTheIndexStorage() throws IOException {
+    Path index = work.resolve("float32-index");
+    List<String> lines = Files.readAllLines(corpus);
+    Path first = Files.write(work.resolve("first.jsonl"), lines.subList(0, 10));
+    assertEquals(0, run("index", "--corpus", first.toString(), "--index", index.toString(), "-q", "--storage", "float32").exit());
+    Result more = run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q");
+    assertEquals(0, more.exit(), more.err());
+    Result inspect = run("inspect", index.toString());
+    assertTrue(inspect.out().contains("storage float32"), inspect.out());
+    assertTrue(inspect.out().contains("documents: 40") || inspect.out().contains("40 documents"), inspect.out());
   }
 
   @Test

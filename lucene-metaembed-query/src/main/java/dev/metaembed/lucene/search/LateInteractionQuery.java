@@ -61,6 +61,18 @@ public final class LateInteractionQuery extends Query {
   private final int probes;
   private final boolean exact;
   private final Query filter;
+  private final Prune prune;
+
+  /**
+   * The cascade of {@link Builder#prune}: candidates ranked at budget ({@code queryBudget}, {@code
+   * documentBudget}), the best {@code keep} rescored at the query's budget.
+   */
+  record Prune(int queryBudget, int documentBudget, int keep) {
+    @Override
+    public String toString() {
+      return "prune=(" + queryBudget + "," + documentBudget + ")->" + keep;
+    }
+  }
 
   private LateInteractionQuery(Builder b) {
     this.field = b.field;
@@ -72,6 +84,7 @@ public final class LateInteractionQuery extends Query {
     this.probes = b.probes;
     this.exact = b.exact;
     this.filter = b.filter;
+    this.prune = b.prune;
   }
 
   /**
@@ -97,6 +110,7 @@ public final class LateInteractionQuery extends Query {
     private int probes = 1;
     private boolean exact;
     private Query filter;
+    private Prune prune;
 
     private Builder(String field, float[][] queryVectors) {
       this.field = Objects.requireNonNull(field, "field must not be null");
@@ -153,6 +167,24 @@ public final class LateInteractionQuery extends Query {
     }
 
     /**
+     * A cascade, approximate: each segment ranks its graph candidates at the smaller budget
+     * ({@code queryVectors}, {@code documentVectors}), reading only those prefixes, and rescores
+     * only the best {@code keep} of them at the query's budget. Hits keep their exact scores at the
+     * query's budget; a document the small budget ranks below {@code keep} is lost, so measure its
+     * recall against the full budget (docs/QUERY.md) before choosing {@code keep}. With {@code keep}
+     * at least the candidates, results equal the query without it. Not with {@link #exact()}; a
+     * filter that leaves so few documents that all are scored skips the cascade.
+     *
+     * @param queryVectors 1..the query budget
+     * @param documentVectors 1..the document budget
+     * @param keep candidates rescored at the full budget, at least k
+     */
+    public Builder prune(int queryVectors, int documentVectors, int keep) {
+      this.prune = new Prune(queryVectors, documentVectors, keep);
+      return this;
+    }
+
+    /**
      * The query. Searching it throws an {@link IllegalArgumentException} naming the field when the
      * field is not a MetaEmbed field or its vectors have another dimension than the query's.
      *
@@ -175,7 +207,31 @@ public final class LateInteractionQuery extends Query {
         throw new IllegalArgumentException(
             "field \"" + field + "\": probes must be in 1.." + queryVectors.length + ", got " + probes);
       }
+      checkPrune();
       return new LateInteractionQuery(this);
+    }
+
+    private void checkPrune() {
+      if (prune == null) {
+        return;
+      }
+      String problem = null;
+      if (exact) {
+        problem = "prune is approximate and exact() scores every document at the budget: use one";
+      } else if (prune.queryBudget() < 1 || prune.queryBudget() > queryBudget) {
+        problem = "prune query vectors must be in 1.." + queryBudget + ", got " + prune.queryBudget();
+      } else if (prune.documentBudget() < 1 || prune.documentBudget() > documentBudget) {
+        problem =
+            "prune document vectors must be in 1.."
+                + (documentBudget == Integer.MAX_VALUE ? "the document budget" : documentBudget)
+                + ", got "
+                + prune.documentBudget();
+      } else if (prune.keep() < k) {
+        problem = "prune keep must be at least k (" + k + "), got " + prune.keep();
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("field \"" + field + "\": " + problem);
+      }
     }
   }
 
@@ -266,6 +322,11 @@ public final class LateInteractionQuery extends Query {
     return exact;
   }
 
+  /** The cascade, or null. */
+  Prune prune() {
+    return prune;
+  }
+
   @Override
   public void visit(QueryVisitor visitor) {
     if (visitor.acceptField(field)) {
@@ -289,6 +350,7 @@ public final class LateInteractionQuery extends Query {
         + (documentBudget == Integer.MAX_VALUE ? "all" : documentBudget)
         + "), "
         + (exact ? "exact" : "candidates=" + candidates + ", probes=" + probes)
+        + (prune == null ? "" : ", " + prune)
         + (filter == null ? "" : ", filter=" + filter.toString(defaultField))
         + ")";
   }
@@ -307,6 +369,7 @@ public final class LateInteractionQuery extends Query {
         && probes == that.probes
         && exact == that.exact
         && Objects.equals(filter, that.filter)
+        && Objects.equals(prune, that.prune)
         && Arrays.deepEquals(queryVectors, that.queryVectors);
   }
 
@@ -322,6 +385,7 @@ public final class LateInteractionQuery extends Query {
         probes,
         exact,
         filter,
+        prune,
         Arrays.deepHashCode(queryVectors));
   }
 }

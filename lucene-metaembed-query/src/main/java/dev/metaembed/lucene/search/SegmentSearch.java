@@ -36,7 +36,7 @@ final class SegmentSearch {
   /** Candidates whose prefixes are prefetched ahead of the one being scored. */
   private static final int PREFETCH_WINDOW = 32;
 
-  private final MetaEmbedVectorValues values;
+  private MetaEmbedVectorValues values; // reopened after a prune pass: doc ids only go forward
   private final MaxSimScorer scorer;
   private final int documentBudget;
   /** k and candidates, at most the segment's documents (the collectors allocate that many). */
@@ -170,6 +170,10 @@ final class SegmentSearch {
   }
 
   private TopDocs score(int[] candidates) throws IOException {
+    LateInteractionQuery.Prune prune = query.prune();
+    if (prune != null && candidates.length > prune.keep()) {
+      candidates = prune(candidates, prune);
+    }
     TopHits top = new TopHits(k);
     for (int i = 0; i < candidates.length && checkTimeout(i) == false; i++) {
       if (i % PREFETCH_WINDOW == 0) {
@@ -179,6 +183,30 @@ final class SegmentSearch {
       scoreInto(top, candidates[i]);
     }
     return top.topDocs(timedOut);
+  }
+
+  /** The best {@code prune.keep()} candidates at the pruning budget, sorted by doc id. */
+  private int[] prune(int[] candidates, LateInteractionQuery.Prune prune) throws IOException {
+    int budget = Math.min(prune.documentBudget(), documentBudget);
+    MaxSimScorer small =
+        new MaxSimScorer(query.queryVectors(), prune.queryBudget(), values.similarityFunction());
+    TopHits best = new TopHits(prune.keep());
+    for (int i = 0; i < candidates.length && checkTimeout(i) == false; i++) {
+      if (i % PREFETCH_WINDOW == 0) {
+        values.prefetch(candidates, i, Math.min(i + PREFETCH_WINDOW, candidates.length), budget);
+      }
+      if (values.advanceExact(candidates[i])) {
+        best.offer(candidates[i], small.score(docVectors, values.readVectors(budget, docVectors)));
+      }
+    }
+    ScoreDoc[] kept = best.topDocs(timedOut).scoreDocs;
+    int[] docs = new int[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      docs[i] = kept[i].doc;
+    }
+    Arrays.sort(docs);
+    values = QueryVectors.open(context.reader(), query.getField(), query.dimension()); // from the start again
+    return docs;
   }
 
   private TopDocs scoreAll(DocIdSetIterator accepted) throws IOException {

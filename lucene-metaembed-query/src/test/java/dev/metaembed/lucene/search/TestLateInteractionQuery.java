@@ -205,11 +205,50 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     QueryUtils.checkUnequal(a, LateInteractionQuery.builder("other", copy).k(5).budget(2, 4).build());
     QueryUtils.checkUnequal(
         a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).filter(new MatchAllDocsQuery()).build());
+    Query pruned = LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build();
+    QueryUtils.checkUnequal(a, pruned);
+    QueryUtils.checkUnequal(pruned, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 21).build());
+    QueryUtils.checkEqual(pruned, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build());
+    assertTrue(pruned.toString(), pruned.toString().endsWith("probes=1, prune=(1,2)->20)"));
     copy[3][1] += 0.5f;
     QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).build());
     assertEquals(
         "LateInteractionQuery(field=page, vectors=4x8, k=5, budget=(2,4), candidates=100, probes=1)",
         a.toString());
+  }
+
+  /**
+   * The cascade: keeping every candidate gives exactly the query without it; keeping fewer, every
+   * hit still carries its exact score at the full budget (MaxSim recomputed from the stored
+   * vectors), hits are a subset of the full query's candidates ranked by that score, and keeping
+   * fewer can only lose documents the small budget ranked low.
+   */
+  public void testPruneRescoresTheBestAtTheFullBudget() throws IOException {
+    IndexSearcher searcher = newSearcher(reader);
+    for (int round = 0; round < 10; round++) {
+      float[][] q = data.item(4);
+      TopDocs full = searcher.search(query(q).candidates(60).build(), 10);
+      TopDocs all = searcher.search(query(q).candidates(60).prune(1, 2, 60).build(), 10);
+      assertEquals(full.scoreDocs.length, all.scoreDocs.length);
+      for (int i = 0; i < full.scoreDocs.length; i++) {
+        assertEquals(full.scoreDocs[i].doc, all.scoreDocs[i].doc);
+        assertEquals(full.scoreDocs[i].score, all.scoreDocs[i].score, 0f);
+      }
+      TopDocs pruned = searcher.search(query(q).candidates(60).prune(1, 1, 10).build(), 10);
+      assertTrue(pruned.scoreDocs.length > 0);
+      MaxSimValuesSource exactScores = new MaxSimValuesSource("page", q, 4, 8);
+      float previous = Float.POSITIVE_INFINITY;
+      for (ScoreDoc hit : pruned.scoreDocs) {
+        var leaf = reader.leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, reader.leaves()));
+        var values = exactScores.getValues(leaf, null);
+        assertTrue(values.advanceExact(hit.doc - leaf.docBase));
+        assertEquals("doc " + hit.doc, (float) values.doubleValue(), hit.score, 1e-5f);
+        assertTrue(hit.score <= previous);
+        previous = hit.score;
+      }
+      // the cascade scores a subset of the same candidates: no hit beats the full query's best
+      assertTrue(pruned.scoreDocs[0].score <= full.scoreDocs[0].score);
+    }
   }
 
   public void testMultiThreadedSearcherGivesSameTopK() throws IOException {
@@ -293,6 +332,13 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     expectMessage("candidates must be at least 1, got 0", () -> query(good).candidates(0).build());
     expectMessage("probes must be in 1..4, got 5", () -> query(good).probes(5).build());
     expectMessage("query budget must be in 1..4", () -> new MaxSimValuesSource("page", good, 9, 8));
+    expectMessage("prune is approximate and exact()", () -> query(good).exact().prune(1, 1, 10).build());
+    expectMessage("prune query vectors must be in 1..4, got 5", () -> query(good).prune(5, 1, 10).build());
+    expectMessage("prune query vectors must be in 1..4, got 0", () -> query(good).prune(0, 1, 10).build());
+    expectMessage("prune document vectors must be in 1..8, got 9", () -> query(good).prune(1, 9, 10).build());
+    expectMessage("prune document vectors must be in 1..the document budget, got 0",
+        () -> LateInteractionQuery.builder("page", good).prune(1, 0, 10).build());
+    expectMessage("prune keep must be at least k (10), got 9", () -> query(good).prune(1, 1, 9).build());
     IndexSearcher searcher = newSearcher(reader);
     float[][] wrongDimension = {new float[] {1, 0, 0}};
     expectMessage(
