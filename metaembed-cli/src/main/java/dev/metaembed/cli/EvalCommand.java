@@ -184,21 +184,23 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Vector bytes a query reads, upper bound: candidates per segment × segments × r_c × dim × 4
-   * (all documents when exact); with --prune, the candidates' pruning prefixes plus KEEP per
-   * segment at r_c; Lucene's rescorer decodes every stored vector of its candidates.
+   * Vector bytes a query reads, upper bound: candidates per segment × segments × r_c × the bytes of
+   * one stored vector (all documents when exact); with --prune, the candidates' pruning prefixes
+   * plus KEEP per segment at r_c; Lucene's rescorer decodes every stored float vector of its
+   * candidates.
    */
   private double bytesPerQuery(Searcher s, Budget budget, String system, Prune cascade) {
     long docs = s.reader.numDocs();
     int segments = s.reader.leaves().size();
     long scored = exact ? docs : Math.min(docs, (long) firstStageSize() * segments);
     int perDoc = system.equals("lucene") ? s.storedVectors : Math.min(budget.document(), s.storedVectors);
+    int vectorBytes = system.equals("lucene") ? s.dimension * Float.BYTES : s.bytesPerVector;
     if (cascade != null && cascade.appliesTo(budget) && exact == false) {
       long kept = Math.min(scored, (long) cascade.keep() * segments);
       int small = Math.min(cascade.budget().document(), s.storedVectors);
-      return ((double) scored * small + (double) kept * perDoc) * s.dimension * Float.BYTES;
+      return ((double) scored * small + (double) kept * perDoc) * vectorBytes;
     }
-    return (double) scored * perDoc * s.dimension * Float.BYTES;
+    return (double) scored * perDoc * vectorBytes;
   }
 
   private void print(PrintWriter out, List<Row> rows, double encodeMs) {

@@ -20,6 +20,8 @@ final class Searcher implements Closeable {
   final MetaEmbedEncoder encoder;
   final int storedVectors;
   final int dimension;
+  /** Bytes one stored vector takes in the prefix store (the index's storage encoding). */
+  final int bytesPerVector;
 
   Searcher(Path index, String model, int threads) throws IOException {
     directory = IndexLayout.openExisting(index);
@@ -29,15 +31,18 @@ final class Searcher implements Closeable {
       encoder = IndexLayout.encoder(reader, model, threads);
       int max = 0;
       int dim = encoder.dimension();
+      int bytes = dim * Float.BYTES;
       for (LeafReaderContext ctx : reader.leaves()) {
         MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), IndexLayout.VECTORS);
         if (values != null) {
           max = Math.max(max, values.maxVectors());
           dim = values.dimension();
+          bytes = values.storage().bytesPerVector(dim);
         }
       }
       storedVectors = max;
       dimension = dim;
+      bytesPerVector = bytes;
       if (dim != encoder.dimension()) {
         throw new UserException("the index holds " + dim + "-dimensional vectors but the model makes " + encoder.dimension());
       }

@@ -120,6 +120,9 @@ class CliTest {
     Result table = run("eval", "--index", index.toString(), "--queries", queries.toString(), "--qrels", qrels.toString(), "--budgets", "2x4");
     assertEquals(0, table.exit(), table.err());
     assertTrue(table.out().contains("metaembed  (2,4)"), table.out());
+    String row = table.out().lines().filter(l -> l.startsWith("metaembed  (2,4)")).findFirst().orElseThrow();
+    // KiB read per query, bound: 40 candidates x 4 vectors x (384 + 8) int8 bytes = 61.25 KiB
+    assertEquals("61", row.trim().split("\\s+")[7], row);
 
     Result inspect = run("inspect", index.toString());
     assertEquals(0, inspect.exit(), inspect.err());
