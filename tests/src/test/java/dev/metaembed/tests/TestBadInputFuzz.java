@@ -41,7 +41,7 @@ import org.apache.lucene.tests.util.TestUtil;
  * MetaEmbedField#createFieldType} (plain vector types, other types, tampered attributes), {@code
  * createFieldType} limits and null arguments, a MetaEmbed field and a plain vector field of one
  * name (in one document, in one segment, across segments), a second MetaEmbed value in a document,
- * and {@link LateInteractionQuery.Builder} misuse (bad budgets, k, candidates, probes, query
+ * and {@link LateInteractionQuery.Builder} misuse (bad budgets, k, candidates, probes, prune, query
  * vectors, query dimension against the field, fields that are not MetaEmbed fields). It prints how
  * many inputs of each category it tried.
  *
@@ -509,7 +509,7 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     LateInteractionQuery.Builder builder = LateInteractionQuery.builder(name, vectors);
     String prefix = "field \"" + name + "\": ";
-    switch (random.nextInt(5)) {
+    switch (random.nextInt(6)) {
       case 0 -> {
         int q = random.nextBoolean() ? -random.nextInt(1000) : count + TestUtil.nextInt(random, 1, 1000);
         builder.budget(q, TestUtil.nextInt(random, -3, 100));
@@ -532,6 +532,12 @@ public class TestBadInputFuzz extends LuceneTestCase {
         builder.candidates(candidates);
         rejected("query: candidates below 1", IllegalArgumentException.class, builder::build,
             prefix + "candidates must be at least 1, got " + candidates);
+      }
+      case 4 -> {
+        int keep = -random.nextInt(10);
+        builder.prune(1, 1, keep);
+        rejected("query: prune keeps fewer than k", IllegalArgumentException.class, builder::build,
+            prefix + "prune keep must be at least k (10), got " + keep);
       }
       default -> {
         int probes = random.nextBoolean() ? -random.nextInt(5) : count + TestUtil.nextInt(random, 1, 5);

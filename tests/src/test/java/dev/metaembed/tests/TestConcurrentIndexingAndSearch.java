@@ -56,7 +56,7 @@ import org.apache.lucene.util.Bits;
  * forceMerge(1..3)}, {@code forceMergeDeletes} or {@code commit} now and then, on top of the random
  * merge policy and scheduler of {@link #newIndexWriterConfig()}.
  *
- * <p>What it proves, for every search (random budget, k, candidates, probes, filter on a {@code
+ * <p>What it proves, for every search (random budget, k, candidates, probes, prune, filter on a {@code
  * color} field or none), against a reference computed by brute force with {@link MaxSim#score} over
  * every live document of <em>the same reader snapshot</em> the query ran on (vectors read with
  * {@link MetaEmbedVectorValues}):
@@ -335,6 +335,9 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
         builder.candidates(1 + random.nextInt(60));
       }
       builder.probes(1 + random.nextInt(query.length));
+      if (random.nextInt(3) == 0) { // the cascade: approximate, its hits still carry true scores
+        builder.prune(1 + random.nextInt(queryBudget), 1 + random.nextInt(Math.min(docBudget, 8)), k + random.nextInt(20));
+      }
     }
     LateInteractionQuery q = builder.build();
     TopDocs hits = searcher.search(q, k);
