@@ -31,7 +31,9 @@ import org.opensearch.index.query.QueryShardException;
  * Options ({@link LateInteractionQueryParser} reads them): {@code k} default 10; {@code budget}
  * defaults to every query vector against every stored vector; {@code num_candidates} (graph
  * candidates per segment) defaults to max(100, 10 × k); {@code exact} scores every matching
- * document; {@code probes} searches the graph with the first query vectors; plus {@code boost}
+ * document; {@code probes} searches the graph with the first query vectors; {@code prune}
+ * ({@code {"query": 2, "document": 4, "keep": 80}}) ranks the candidates at that smaller budget
+ * and rescores only the best {@code keep} (approximate); plus {@code boost}
  * and {@code _name}.
  */
 public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<LateInteractionQueryBuilder> {
@@ -50,6 +52,9 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
   private int probes = 1;
   private boolean exact;
   private QueryBuilder filter;
+  private int pruneQuery = UNSET;
+  private int pruneDocument = UNSET;
+  private int pruneKeep = UNSET;
 
   /** A query on {@code field} with the query's meta vectors in Matryoshka order. */
   public LateInteractionQueryBuilder(String field, float[][] queryVectors) {
@@ -78,6 +83,9 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
     probes = in.readVInt();
     exact = in.readBoolean();
     filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+    pruneQuery = in.readInt();
+    pruneDocument = in.readInt();
+    pruneKeep = in.readInt();
   }
 
   @Override
@@ -94,6 +102,9 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
     out.writeVInt(probes);
     out.writeBoolean(exact);
     out.writeOptionalNamedWriteable(filter);
+    out.writeInt(pruneQuery);
+    out.writeInt(pruneDocument);
+    out.writeInt(pruneKeep);
   }
 
   /** Hits per shard, at least 1. */
@@ -124,6 +135,17 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
   /** Scores every matching document instead of graph candidates. */
   public LateInteractionQueryBuilder exact(boolean exact) {
     this.exact = exact;
+    return this;
+  }
+
+  /**
+   * The cascade of {@code LateInteractionQuery.Builder#prune}, approximate: graph candidates ranked
+   * at budget ({@code query}, {@code document}), the best {@code keep} rescored at the budget.
+   */
+  public LateInteractionQueryBuilder prune(int query, int document, int keep) {
+    this.pruneQuery = query;
+    this.pruneDocument = document;
+    this.pruneKeep = keep;
     return this;
   }
 
@@ -179,6 +201,13 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
     }
     builder.field(LateInteractionQueryParser.PROBES.getPreferredName(), probes);
     builder.field(LateInteractionQueryParser.EXACT.getPreferredName(), exact);
+    if (pruneKeep != UNSET) {
+      builder.startObject(LateInteractionQueryParser.PRUNE.getPreferredName());
+      builder.field(LateInteractionQueryParser.BUDGET_QUERY.getPreferredName(), pruneQuery);
+      builder.field(LateInteractionQueryParser.BUDGET_DOCUMENT.getPreferredName(), pruneDocument);
+      builder.field(LateInteractionQueryParser.PRUNE_KEEP.getPreferredName(), pruneKeep);
+      builder.endObject();
+    }
     if (filter != null) {
       builder.field(LateInteractionQueryParser.FILTER.getPreferredName(), filter);
     }
@@ -233,6 +262,9 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
     if (exact) {
       query.exact();
     }
+    if (pruneKeep != UNSET) {
+      query.prune(pruneQuery, pruneDocument, pruneKeep);
+    }
     if (filter != null) {
       query.filter(filter.toQuery(context));
     }
@@ -265,6 +297,9 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
     copy.probes = probes;
     copy.exact = exact;
     copy.filter = filter;
+    copy.pruneQuery = pruneQuery;
+    copy.pruneDocument = pruneDocument;
+    copy.pruneKeep = pruneKeep;
     copy.boost(boost);
     copy.queryName(queryName);
     return copy;
@@ -280,13 +315,16 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
         && numCandidates == other.numCandidates
         && probes == other.probes
         && exact == other.exact
-        && Objects.equals(filter, other.filter);
+        && Objects.equals(filter, other.filter)
+        && pruneQuery == other.pruneQuery
+        && pruneDocument == other.pruneDocument
+        && pruneKeep == other.pruneKeep;
   }
 
   @Override
   protected int doHashCode() {
     return Objects.hash(
         field, Arrays.deepHashCode(queryVectors), k, queryBudget, documentBudget, numCandidates,
-        probes, exact, filter);
+        probes, exact, filter, pruneQuery, pruneDocument, pruneKeep);
   }
 }

@@ -22,6 +22,8 @@ final class LateInteractionQueryParser {
   static final ParseField PROBES = new ParseField("probes");
   static final ParseField EXACT = new ParseField("exact");
   static final ParseField FILTER = new ParseField("filter");
+  static final ParseField PRUNE = new ParseField("prune");
+  static final ParseField PRUNE_KEEP = new ParseField("keep");
 
   private static final String NAME = LateInteractionQueryBuilder.NAME;
 
@@ -51,6 +53,7 @@ final class LateInteractionQueryParser {
     private Integer numCandidates;
     private Integer probes;
     private boolean exact;
+    private int[] prune; // query, document, keep
     private QueryBuilder filter;
     private float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     private String queryName;
@@ -71,6 +74,8 @@ final class LateInteractionQueryParser {
         probes = parser.intValue();
       } else if (EXACT.match(name, handler)) {
         exact = parser.booleanValue();
+      } else if (PRUNE.match(name, handler)) {
+        prune = readPrune(parser);
       } else if (FILTER.match(name, handler)) {
         filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
       } else if (AbstractQueryBuilder.BOOST_FIELD.match(name, handler)) {
@@ -97,6 +102,33 @@ final class LateInteractionQueryParser {
           throw error(parser, "[budget] does not support [" + name + "]");
         }
       }
+    }
+
+    private static int[] readPrune(XContentParser parser) throws IOException {
+      String form = "[prune] takes an object {\"query\": r_q, \"document\": r_c, \"keep\": n}";
+      if (parser.currentToken() != Token.START_OBJECT) {
+        throw error(parser, form);
+      }
+      int[] prune = {LateInteractionQueryBuilder.UNSET, LateInteractionQueryBuilder.UNSET, LateInteractionQueryBuilder.UNSET};
+      for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if (BUDGET_QUERY.match(name, parser.getDeprecationHandler())) {
+          prune[0] = parser.intValue();
+        } else if (BUDGET_DOCUMENT.match(name, parser.getDeprecationHandler())) {
+          prune[1] = parser.intValue();
+        } else if (PRUNE_KEEP.match(name, parser.getDeprecationHandler())) {
+          prune[2] = parser.intValue();
+        } else {
+          throw error(parser, "[prune] does not support [" + name + "]");
+        }
+      }
+      for (int value : prune) {
+        if (value == LateInteractionQueryBuilder.UNSET) {
+          throw error(parser, form + ", all three");
+        }
+      }
+      return prune;
     }
 
     private static float[][] readVectors(XContentParser parser) throws IOException {
@@ -146,6 +178,9 @@ final class LateInteractionQueryParser {
         builder.probes(probes);
       }
       builder.exact(exact).filter(filter);
+      if (prune != null) {
+        builder.prune(prune[0], prune[1], prune[2]);
+      }
       builder.boost(boost);
       builder.queryName(queryName);
       return builder;

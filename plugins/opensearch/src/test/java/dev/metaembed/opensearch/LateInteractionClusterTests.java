@@ -166,6 +166,13 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
     }
     logger.info("approximate recall@{} {}/{}", K, found, K);
     assertTrue("recall " + found + "/" + K, found >= K - 2);
+    // the prune cascade: hits still carry their true (4,8) scores, on every shard
+    Map<String, Float> pruned = search(
+        new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).budget(4, 8).numCandidates(200).prune(1, 2, 2 * K), K);
+    assertEquals(K, pruned.size());
+    for (Map.Entry<String, Float> hit : pruned.entrySet()) {
+      assertEquals("true score of pruned hit " + hit.getKey(), all.get(hit.getKey()), hit.getValue(), 1e-5f);
+    }
   }
 
   /** Inside bool with a match clause: hits keep their late-interaction score plus the match part. */

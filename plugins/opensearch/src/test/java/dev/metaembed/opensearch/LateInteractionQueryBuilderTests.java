@@ -26,10 +26,11 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
     LateInteractionQueryBuilder query = (LateInteractionQueryBuilder) parse("""
         {"late_interaction": {"field": "page", "query_vectors": [[0.5, 0.5], [1, 0]], "k": 7,
           "budget": {"query": 2, "document": 8}, "num_candidates": 200,
+          "prune": {"query": 1, "document": 2, "keep": 40},
           "filter": {"term": {"lang": "en"}}, "boost": 2.0, "_name": "li"}}""");
     LateInteractionQueryBuilder expected =
         new LateInteractionQueryBuilder("page", new float[][] {{0.5f, 0.5f}, {1f, 0f}})
-            .k(7).budget(2, 8).numCandidates(200).filter(QueryBuilders.termQuery("lang", "en"));
+            .k(7).budget(2, 8).numCandidates(200).prune(1, 2, 40).filter(QueryBuilders.termQuery("lang", "en"));
     expected.boost(2f).queryName("li");
     assertEquals(expected, query);
   }
@@ -64,6 +65,9 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
     assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"size\": 3}}", "does not support [size]");
     assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"budget\": 3}}", "[budget] takes an object");
     assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"budget\": {\"q\": 1}}}", "[budget] does not support [q]");
+    assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": 3}}", "[prune] takes an object");
+    assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": {\"query\": 1, \"keep\": 9}}}", "all three");
+    assertParseError("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": {\"top\": 1}}}", "[prune] does not support [top]");
   }
 
   private LateInteractionQueryBuilder randomQuery() {
@@ -84,6 +88,9 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
       query.filter(QueryBuilders.termQuery("lang", randomAlphaOfLength(2)));
     }
     query.exact(randomBoolean()).probes(1 + random().nextInt(vectors.length));
+    if (randomBoolean()) {
+      query.prune(1 + random().nextInt(vectors.length), 1 + random().nextInt(8), 1 + random().nextInt(100));
+    }
     if (randomBoolean()) {
       query.boost(1.5f).queryName("q");
     }

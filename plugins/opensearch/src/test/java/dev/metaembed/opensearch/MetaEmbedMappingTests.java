@@ -138,6 +138,9 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
     assertBadRequest(() -> client().prepareSearch("pages")
         .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, query).budget(3, 4)).get(), "budget");
     assertBadRequest(() -> client().prepareSearch("pages")
+        .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(10).prune(1, 1, 5)).get(),
+        "prune keep must be at least k (10), got 5");
+    assertBadRequest(() -> client().prepareSearch("pages")
         .setQuery(QueryBuilders.termQuery(RandomPages.FIELD, "x")).get(), "late_interaction");
   }
 
