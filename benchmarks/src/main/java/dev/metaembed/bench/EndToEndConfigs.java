@@ -20,7 +20,7 @@ import org.apache.lucene.search.RescoreTopNQuery;
 
 /**
  * The query configurations of a run, in the order they are warmed up and timed: plain KNN on the
- * Lucene index first (unless skipped); then per budget the exact brute force on float32 (which
+ * Lucene index first (unless skipped); then per budget the exact brute force on --truth, float32 by default (which
  * fills that budget's ground truth), our LateInteractionQuery per storage, and Lucene's
  * RescoreTopN.
  */
@@ -41,17 +41,17 @@ final class EndToEndConfigs {
   record Config(IndexSearcher searcher, String index, String storage, String budget, String method,
       int warmup, int[][] truth, QueryFactory factory) {}
 
-  /** Method name of the brute-force configurations; float32's defines the ground truth. */
+  /** Method name of the brute-force configurations; the --truth storage's defines the ground truth. */
   static final String EXACT = "exact brute force";
-  /** Method name prefix of the graph-search-only configuration on our float32 index. */
+  /** Method name prefix of the graph-search-only configuration on our --truth index. */
   static final String FIRST_STAGE = "graph search only, k=";
 
   private EndToEndConfigs() {}
 
   /**
    * Lists the configurations over already opened readers: {@code ours} per storage (must hold
-   * float32) and {@code lucene} (null when skipped). Each reader gets its own single-threaded
-   * IndexSearcher per configuration, except that exact runs share one on float32.
+   * the --truth storage) and {@code lucene} (null when skipped). Each reader gets its own
+   * single-threaded IndexSearcher per configuration, except that exact runs share one on --truth.
    */
   static List<Config> create(EndToEndOptions o, Map<VectorStorage, DirectoryReader> ours,
       DirectoryReader lucene) {
@@ -61,18 +61,18 @@ final class EndToEndConfigs {
           "KnnFloatVectorQuery k=" + o.knnK, o.warmup, null,
           q -> new KnnFloatVectorQuery(KNN_FIELD, q[0], o.knnK)));
     }
-    configs.add(new Config(new IndexSearcher(ours.get(VectorStorage.FLOAT32)),
-        EndToEndResults.METAEMBED, "float32", "-", FIRST_STAGE + o.candidates, o.warmup, null,
+    configs.add(new Config(new IndexSearcher(ours.get(o.truth)),
+        EndToEndResults.METAEMBED, o.truth.attributeValue(), "-", FIRST_STAGE + o.candidates, o.warmup, null,
         q -> new EndToEndFirstStageQuery(ME_FIELD, q[0], o.candidates)));
-    IndexSearcher exactSearcher = new IndexSearcher(ours.get(VectorStorage.FLOAT32));
+    IndexSearcher exactSearcher = new IndexSearcher(ours.get(o.truth));
     for (Budget b : o.budgets) {
       int[][] truth = new int[o.queries][];
       QueryFactory exact =
           q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc()).exact().build();
-      configs.add(new Config(exactSearcher, EndToEndResults.METAEMBED, "float32", b.label(),
+      configs.add(new Config(exactSearcher, EndToEndResults.METAEMBED, o.truth.attributeValue(), b.label(),
           EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX), truth, exact));
       for (var e : ours.entrySet()) { // quantization alone: exact MaxSim on decoded vectors
-        if (e.getKey() != VectorStorage.FLOAT32) {
+        if (e.getKey() != o.truth) {
           configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
               e.getKey().attributeValue(), b.label(), EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX),
               truth, exact));

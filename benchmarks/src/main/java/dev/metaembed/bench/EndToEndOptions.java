@@ -51,6 +51,7 @@ final class EndToEndOptions {
     DEFAULTS.put("preload", "false");
     DEFAULTS.put("threads", "1");
     DEFAULTS.put("prune", "");
+    DEFAULTS.put("truth", "float32");
   }
 
 
@@ -66,8 +67,13 @@ final class EndToEndOptions {
   final boolean preload;
   /** Empty for "a temporary directory"; empty {@link #json} for "no JSON file". */
   final String dir, json;
-  /** Distinct, in the given order; float32 always present (exact ground truth runs on it). */
+  /** Distinct, in the given order; {@link #truth} always present. */
   final List<VectorStorage> storages;
+  /**
+   * {@code --truth}: the storage whose exact brute force is the ground truth of recall (default
+   * float32; a large int8-only run uses int8, so recall then leaves quantization out).
+   */
+  final VectorStorage truth;
   final List<Budget> budgets;
   /**
    * {@code --prune RQxRC:KEEP}: also time LateInteractionQuery with {@code prune(RQ, RC, KEEP)} at
@@ -114,7 +120,8 @@ final class EndToEndOptions {
     preload = Boolean.parseBoolean(values.get("preload"));
     dir = values.get("dir");
     json = values.get("json");
-    storages = parseStorages(values.get("storages"), log);
+    truth = VectorStorage.valueOf(values.get("truth").trim().toUpperCase(Locale.ROOT));
+    storages = parseStorages(values.get("storages"), truth, log);
     budgets = parseBudgets(values.get("budgets"));
     prune = parsePrune(values.get("prune"));
   }
@@ -179,7 +186,7 @@ final class EndToEndOptions {
     return Integer.parseInt(values.get(name).trim());
   }
 
-  private static List<VectorStorage> parseStorages(String list, PrintStream log) {
+  private static List<VectorStorage> parseStorages(String list, VectorStorage truth, PrintStream log) {
     List<VectorStorage> storages = new ArrayList<>();
     for (String s : list.split(",")) {
       if (!s.isBlank()) {
@@ -189,9 +196,9 @@ final class EndToEndOptions {
         }
       }
     }
-    if (!storages.contains(VectorStorage.FLOAT32)) {
-      log.println("note: float32 index added: exact ground truth runs on it");
-      storages.add(0, VectorStorage.FLOAT32);
+    if (!storages.contains(truth)) {
+      log.println("note: " + truth.attributeValue() + " index added: exact ground truth runs on it");
+      storages.add(0, truth);
     }
     return List.copyOf(storages);
   }

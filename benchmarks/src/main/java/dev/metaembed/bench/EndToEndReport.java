@@ -69,7 +69,8 @@ final class EndToEndReport {
   private void queries() {
     int k = options.k;
     String threadsHead = threaded() ? " QPS (" + options.threads + " threads) |" : "";
-    sb.append("\n## Queries (recall@").append(k).append(" vs exact MaxSim on float32 at the same budget)\n\n");
+    sb.append("\n## Queries (recall@").append(k).append(" vs exact MaxSim on ")
+        .append(options.truth.attributeValue()).append(" at the same budget)\n\n");
     sb.append("| index | storage | budget (rq×rc) | method | QPS |").append(threadsHead)
         .append(" mean ms | p50 ms | p99 ms | recall@").append(k).append(" |\n");
     sb.append("|---|---|---|---|---:|").append(threaded() ? "---:|" : "").append("---:|---:|---:|---:|\n");

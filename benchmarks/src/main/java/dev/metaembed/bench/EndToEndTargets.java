@@ -90,9 +90,10 @@ final class EndToEndTargets {
             EndToEndResults.formatRecall(s.recall()));
       }
       QueryStats exact = results.find(METAEMBED, storage.attributeValue(), budget, EndToEndConfigs.EXACT);
-      if (exact != null && storage != VectorStorage.FLOAT32) {
+      if (exact != null && storage != options.truth) {
         t.put("recall@" + options.k + " " + storage.attributeValue() + " exact at " + budget
-            + " (quantization alone, vs float32 exact)", EndToEndResults.formatRecall(exact.recall()));
+            + " (quantization alone, vs " + options.truth.attributeValue() + " exact)",
+            EndToEndResults.formatRecall(exact.recall()));
       }
     }
     QueryStats l = results.firstQuery(s -> s.index().equals(LUCENE) && s.budget().equals(budget));
