@@ -40,7 +40,8 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   private int docCount;
   private long totalVectors;
   private int lastDocID = -1;
-  private boolean tempBroken;
+  /** The failure of a write to the sink, or null: a later flush must fail with it. */
+  private Throwable writeFailure;
   private boolean tempDeleted;
 
   /**
@@ -82,7 +83,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     try {
       encoder.writeVectors(sink, flat, count);
     } catch (Throwable t) {
-      tempBroken = true; // offsets after a partial write would be wrong: fail the flush
+      writeFailure = t; // offsets after a partial write would be wrong: fail the flush
       throw t;
     }
     System.arraycopy(flat, 0, firstVector, 0, firstVector.length);
@@ -102,9 +103,10 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   /** Copies the buffered vectors into {@code data} and writes the field's metadata entry. */
   void flush(IndexOutput meta, IndexOutput data, int maxDoc, Sorter.DocMap sortMap)
       throws IOException {
-    if (tempBroken) {
+    if (writeFailure != null) { // with the original failure as cause, so callers see what broke
       throw new IOException(
-          "field \"" + fieldInfo.name + "\": an earlier write to " + sink.getName() + " failed");
+          "field \"" + fieldInfo.name + "\": an earlier write to " + sink.getName() + " failed",
+          writeFailure);
     }
     if (temp == null) {
       flushDirect(meta, data, maxDoc, sortMap);

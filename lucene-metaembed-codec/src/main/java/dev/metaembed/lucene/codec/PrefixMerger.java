@@ -18,9 +18,11 @@ import org.apache.lucene.util.ArrayUtil;
 /**
  * Writes one field's merged prefix store vectors in merged doc order. A source segment written by
  * this format in the same storage (directly, or through a wrapper that passes its vector values on)
- * is copied byte for byte, so merging never re-quantizes; any other source (another storage, or a
- * foreign format seen through {@code addIndexes}) is read as flattened floats (vector 0 exact from
- * its graph) and encoded in the merged field's storage.
+ * is copied byte for byte, so merging never re-quantizes; any other source (another storage, a
+ * foreign format seen through {@code addIndexes}, or a view that hides this format's values such
+ * as {@code SortingCodecReader}) is read as flattened floats (vector 0 exact from its graph) and
+ * encoded in the merged field's storage: for INT8 from a decoded INT8 source, a second
+ * quantization.
  */
 final class PrefixMerger {
   final DocsWithFieldSet docs = new DocsWithFieldSet();

@@ -231,8 +231,10 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
   }
 
   /**
-   * {@code addIndexes} of directories and of readers (plain, and sorted by {@link
-   * SortingCodecReader}) carries every document's vectors over unchanged.
+   * {@code addIndexes} of directories and of readers carries every document's vectors over: plain
+   * readers byte for byte; readers sorted by {@link SortingCodecReader}, which hides the prefix
+   * store, re-encoded from their decoded values (bytes unchanged except a second quantization for
+   * INT8).
    */
   public void testAddIndexes() throws IOException {
     try (Directory first = newDirectory();
@@ -245,11 +247,15 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
         try (DirectoryReader reader = DirectoryReader.open(second)) {
           List<CodecReader> readers = new ArrayList<>();
           Sort sort = new Sort(new SortField("sort", SortField.Type.LONG));
+          boolean sorted = random().nextBoolean();
           for (var ctx : reader.leaves()) {
             CodecReader leaf = (CodecReader) ctx.reader();
-            readers.add(random().nextBoolean() ? leaf : SortingCodecReader.wrap(leaf, sort));
+            readers.add(sorted ? SortingCodecReader.wrap(leaf, sort) : leaf);
           }
           writer.addIndexes(readers.toArray(CodecReader[]::new));
+          if (sorted) { // the sorting view hides the prefix store: its vectors are re-encoded
+            corpus.markReencoded(100_000, 200_000);
+          }
         }
       }
       checkCommitted(target);

@@ -81,6 +81,7 @@ final class MetaEmbedCorpus {
   final List<FieldSpec> fields;
   /** id → field name → vectors as indexed; an id is live exactly when it is a key. */
   private final Map<Integer, Map<String, float[][]>> docs = new HashMap<>();
+  private final java.util.Set<Integer> reencoded = new java.util.HashSet<>();
   private final Random random;
 
   MetaEmbedCorpus(List<FieldSpec> fields, Random random) {
@@ -121,6 +122,20 @@ final class MetaEmbedCorpus {
 
   void delete(int id) {
     docs.remove(id);
+  }
+
+  /**
+   * Records that live documents with an id in [from, to) were merged in through a view that hides
+   * the prefix store (a {@code SortingCodecReader}): their vectors were re-encoded from decoded
+   * values, which for INT8 is a second quantization (the other storages encode their own decoded
+   * values to the same bytes).
+   */
+  void markReencoded(int from, int to) {
+    for (int id = from; id < to; id++) {
+      if (docs.containsKey(id)) {
+        reencoded.add(id);
+      }
+    }
   }
 
   void deleteAll() {
@@ -227,7 +242,8 @@ final class MetaEmbedCorpus {
       float[][] want = docs.get(id).get(field.name());
       assertEquals(field + " id " + id + " has the field", want != null, has);
       if (want != null) {
-        checkDocument(field, doc, id, want, values, flat.vectorValue(flatDocs.index()), stored);
+        float[][] indexed = reencoded.contains(id) ? reencode(field, want) : want;
+        checkDocument(field, doc, id, indexed, values, flat.vectorValue(flatDocs.index()), stored);
       }
     }
     checkGraph(leaf, field, ids);
@@ -262,6 +278,11 @@ final class MetaEmbedCorpus {
     assertPadded(where, field, want, padded);
     assertNotNull(where + ": no entry in the prefix store files", stored);
     assertStoredBytes(where, field, indexed, stored.vectors().get(doc));
+  }
+
+  /** The values a re-encoding merge encodes: vector 0 exact, the others decoded. */
+  private static float[][] reencode(FieldSpec field, float[][] indexed) {
+    return RandomMetaEmbedDocs.stored(indexed, field.storage());
   }
 
   /** What a reader returns: vector 0 exact (from the graph), the others as stored. */
