@@ -68,6 +68,13 @@ public class MaxSimKernelBenchmark {
   @Param({"panama", "scalar"})
   public String kernel;
 
+  /**
+   * The field's similarity. DOT_PRODUCT (also MAXIMUM_INNER_PRODUCT, and COSINE plus a norm) runs
+   * on the kernel; EUCLIDEAN takes the smallest squared distance in a scalar loop (MaxSimScorer).
+   */
+  @Param({"DOT_PRODUCT"})
+  public VectorSimilarityFunction similarity;
+
   private MaxSimScorer scorer;
   private float[][] floats;
   private byte[][] encoded;
@@ -88,7 +95,7 @@ public class MaxSimKernelBenchmark {
         };
     SplittableRandom random = new SplittableRandom(42);
     float[][] query = BenchData.unitVectors(random, QUERY_VECTORS, dim);
-    scorer = new MaxSimScorer(query, queryBudget, VectorSimilarityFunction.DOT_PRODUCT, k);
+    scorer = new MaxSimScorer(query, queryBudget, similarity, k);
     floats = new float[POOL][];
     encoded = new byte[POOL][];
     for (int d = 0; d < POOL; d++) {

@@ -13,7 +13,8 @@ import org.apache.lucene.util.VectorUtil;
  * <p>{@code DOT_PRODUCT}, {@code MAXIMUM_INNER_PRODUCT} and {@code COSINE} reduce to a best dot
  * product per query vector, because each is increasing in an adjusted dot product: the first two
  * use it as is, {@code COSINE} divides it by the document vector's norm. {@code EUCLIDEAN} takes the
- * smallest squared distance {@code Σ (q − d)²}, computed directly in a scalar loop: through dot
+ * smallest squared distance {@code Σ (q − d)²}, computed directly (Lucene's {@code
+ * VectorUtil.squareDistance}): through dot
  * products ({@code |q|² − (2q·d − |d|²)}) it cancels catastrophically when the vectors are long and
  * close (norms of 10^3 and distances below 1 gave scores 4% off). The similarity's own mapping to a
  * score is applied once per query vector.
@@ -33,6 +34,9 @@ public final class MaxSimScorer {
   private float[] shift;
   /** For EUCLIDEAN: the document vector of the smallest distance, per query vector. */
   private final int[] nearest;
+  /** For EUCLIDEAN: the query vectors, and a document's vectors, one array each. */
+  private final float[][] queryArrays;
+  private float[][] docArrays;
 
   /** A scorer for the first {@code queryBudget} of {@code queryVectors} on this JVM's kernel. */
   public MaxSimScorer(
@@ -64,6 +68,11 @@ public final class MaxSimScorer {
     }
     this.best = new float[queryBudget];
     this.nearest = similarity == VectorSimilarityFunction.EUCLIDEAN ? new int[queryBudget] : null;
+    this.queryArrays = nearest == null ? null : new float[queryBudget][];
+    for (int i = 0; queryArrays != null && i < queryBudget; i++) {
+      queryArrays[i] = queryVectors[i].clone();
+    }
+    this.docArrays = new float[0][];
     this.prepared = kernel.prepare(query, queryBudget, dimension);
   }
 
@@ -138,12 +147,22 @@ public final class MaxSimScorer {
     }
   }
 
-  /** EUCLIDEAN: the smallest squared distance per query vector, and which document vector has it. */
+  /**
+   * EUCLIDEAN: the smallest squared distance per query vector, and which document vector has it,
+   * each from Lucene's {@code VectorUtil.squareDistance} (Σ (q − d)² on the Vector API when
+   * present, so no cancellation), which takes one array per vector.
+   */
   private void smallestDistances(float[] docs, int docCount) {
+    if (docArrays.length < docCount) {
+      docArrays = new float[docCount][dimension];
+    }
+    for (int j = 0; j < docCount; j++) {
+      System.arraycopy(docs, j * dimension, docArrays[j], 0, dimension);
+    }
     for (int i = 0; i < queryCount; i++) {
       float smallest = Float.POSITIVE_INFINITY;
       for (int j = 0; j < docCount; j++) {
-        float distance = squareDistance(query, i * dimension, docs, j * dimension);
+        float distance = VectorUtil.squareDistance(queryArrays[i], docArrays[j]);
         if (distance < smallest) {
           smallest = distance;
           nearest[i] = j;
@@ -151,15 +170,6 @@ public final class MaxSimScorer {
       }
       best[i] = smallest;
     }
-  }
-
-  private float squareDistance(float[] a, int aOffset, float[] b, int bOffset) {
-    float sum = 0f;
-    for (int c = 0; c < dimension; c++) {
-      float difference = a[aOffset + c] - b[bOffset + c];
-      sum += difference * difference;
-    }
-    return sum;
   }
 
   private float toScore(int i, float bestAdjusted) {
