@@ -19,6 +19,10 @@ def peak_heap_mb(gc_log):
     return peak
 
 
+def cell(row):
+    return "-" if row is None else "%.2f / %.2f, %.3f" % (row["p50Ms"], row["p99Ms"], row["recall"])
+
+
 def main(work, reports):
     runs = [json.load(open(r)) for r in reports]
     print("| documents | indexing docs/s (with forceMerge) | forceMerge s | index GB | .mvd GB | peak heap MB (of 2,048) |")
@@ -26,15 +30,15 @@ def main(work, reports):
     for run in runs:
         docs = int(run["options"]["docs"])
         ix = run["indexing"][0]
-        gc = os.path.join(work, "gc-%d.log" % docs)
+        gc = os.path.join(work, "gc-%s-%d.log" % (run["options"]["storages"], docs))
         print("| {:,} | {:,.0f} ({:,.0f}) | {:.1f} | {:.2f} | {:.2f} | {} |".format(
             docs, ix["docsPerSec"], ix["docsPerSecInclMerge"], ix["forceMergeSeconds"],
             ix["sizeBytes"] / 1e9, ix["mvdBytes"] / 1e9, peak_heap_mb(gc) if os.path.exists(gc) else "-"))
     print()
     budgets = ["1x1", "2x4", "4x8", "8x16", "16x64"]
     print("| documents | queries | " + " | ".join("(%s) p50 / p99 ms, recall" % b.replace("x", ",") for b in budgets)
-          + " | (16,64) prune 2x4→80 |")
-    print("|---:|---:|" + "---|" * (len(budgets) + 1))
+          + " | (16,64) prune 2x4→80 | Lucene RescoreTopN (16,64) p50 / p99 ms, recall |")
+    print("|---:|---:|" + "---|" * (len(budgets) + 2))
     for run in runs:
         docs = int(run["options"]["docs"])
         cells = []
@@ -43,7 +47,8 @@ def main(work, reports):
             budget, pruned = b.split(" ")[0], b.endswith("prune")
             row = next((q for q in qs if q["budget"] == budget and q["method"].startswith("LateInteractionQuery")
                         and ("prune" in q["method"]) == pruned), None)
-            cells.append("-" if row is None else "%.2f / %.2f, %.3f" % (row["p50Ms"], row["p99Ms"], row["recall"]))
+            cells.append(cell(row))
+        cells.append(cell(next((q for q in qs if q["index"] == "lucene" and q["budget"] == "16x64"), None)))
         print("| {:,} | {} | {} |".format(docs, run["options"]["queries"], " | ".join(cells)))
 
 

@@ -6,14 +6,11 @@ import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
 import dev.metaembed.lucene.codec.VectorStorage;
 import dev.metaembed.lucene.search.MaxSimValuesSource;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.LateInteractionField;
@@ -26,6 +23,7 @@ import org.apache.lucene.search.DoubleValues;
 import org.apache.lucene.search.DoubleValuesSource;
 import org.apache.lucene.search.LateInteractionFloatValuesSource;
 import org.apache.lucene.store.MMapDirectory;
+import org.apache.lucene.util.IOUtils;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -156,17 +154,7 @@ public class RescoreBenchmark {
   public void tearDown() throws IOException {
     reader.close();
     directory.close();
-    try (Stream<Path> paths = Files.walk(tempDir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(RescoreBenchmark::delete);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.delete(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    IOUtils.rm(tempDir);
   }
 
   /** MetaEmbed budgeted MaxSim over all {@value #DOCS} documents; returns the sum of scores. */

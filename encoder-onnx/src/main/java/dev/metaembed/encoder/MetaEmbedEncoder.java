@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
 
 /**
@@ -24,7 +25,9 @@ import java.util.stream.IntStream;
  * the vectors are the last hidden states at the appended meta tokens; in {@code pooled} mode (an
  * ordinary token-level encoder) they are the mean of the token states followed by finer summaries.
  *
- * <p>Thread-safe; one ONNX Runtime session per encoder. Text longer than the model's
+ * <p>Thread-safe; one ONNX Runtime session per encoder, which runs the inferences of several
+ * threads at once ({@code metaembed index} encodes whole documents on one thread each). {@link
+ * #close} waits for encodings in progress. Text longer than the model's
  * {@code max_length} is truncated, never rejected; meta tokens are never cut.
  */
 public final class MetaEmbedEncoder implements AutoCloseable {
@@ -34,6 +37,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
   private final OnnxModel model;
   private final ImagePreprocessor images;
   private final PooledVectors.Scheme scheme;
+  private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+  private volatile boolean closed;
 
   private MetaEmbedEncoder(
       EncoderConfig config,
@@ -157,6 +162,18 @@ public final class MetaEmbedEncoder implements AutoCloseable {
   }
 
   private List<float[][]> encode(List<String> texts, Side side, float[] pixels) throws IOException {
+    inUse.readLock().lock(); // close() waits for running encodings: native memory stays valid
+    try {
+      if (closed) {
+        throw new IllegalStateException("this encoder is closed");
+      }
+      return encodeOpen(texts, side, pixels);
+    } finally {
+      inUse.readLock().unlock();
+    }
+  }
+
+  private List<float[][]> encodeOpen(List<String> texts, Side side, float[] pixels) throws IOException {
     TextTokenizer.Tokens[] tokens = new TextTokenizer.Tokens[texts.size()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = tokenize(texts.get(i), side);
@@ -210,12 +227,25 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     return vectors;
   }
 
+  /**
+   * Releases the model's native memory, after encodings running on other threads have finished;
+   * later calls to encode throw {@link IllegalStateException}. Idempotent.
+   */
   @Override
   public void close() {
+    inUse.writeLock().lock();
     try {
-      model.close();
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        model.close();
+      } finally {
+        tokenizer.close();
+      }
     } finally {
-      tokenizer.close();
+      inUse.writeLock().unlock();
     }
   }
 }

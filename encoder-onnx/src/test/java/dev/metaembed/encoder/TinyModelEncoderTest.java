@@ -120,6 +120,43 @@ class TinyModelEncoderTest {
     }
   }
 
+  /**
+   * Closing while other threads encode waits for them (freeing the session under a running
+   * inference crashed the JVM in ONNX Runtime); every encoding either completes with the right
+   * vectors or is refused as closed, and the encoder refuses work afterwards.
+   */
+  @Test
+  void closeWaitsForRunningEncodingsAndRefusesLaterOnes() throws Exception {
+    MetaEmbedEncoder own = MetaEmbedEncoder.load(TinyModel.directory(), new EncoderOptions(1, 3));
+    float[][] expected = own.encodeQuery("list directory contents");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    int completed = 0;
+    int refused = 0;
+    try {
+      List<Future<float[][]>> results = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        results.add(pool.submit(() -> own.encodeQuery("list directory contents")));
+      }
+      own.close();
+      for (Future<float[][]> result : results) {
+        try {
+          assertArrayEquals(expected, result.get());
+          completed++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+          assertEquals("this encoder is closed", e.getCause().getMessage());
+          refused++;
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(200, completed + refused);
+    IllegalStateException after = assertThrows(IllegalStateException.class, () -> own.encodeDocument("ls"));
+    assertEquals("this encoder is closed", after.getMessage());
+    own.close(); // idempotent
+  }
+
   @Test
   void normalizationGivesUnitVectors() throws IOException {
     Path dir = TinyModel.variant(temp, json -> json.addProperty("normalize", true));

@@ -1,6 +1,5 @@
 package dev.metaembed.cli;
 
-import dev.metaembed.cli.BeirFiles.Document;
 import dev.metaembed.encoder.MetaEmbedEncoder;
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
@@ -9,19 +8,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
-import org.apache.lucene.document.LateInteractionField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
@@ -89,7 +81,7 @@ final class IndexCommand implements Callable<Integer> {
       description = "how the prefix store encodes vectors: float32, bfloat16, int8 or bit (default: int8 for a new index, the index's own when adding to one)")
   VectorStorage storage;
 
-  @Option(names = "--threads", description = "encoder threads (default: available processors)")
+  @Option(names = "--threads", description = "encoder threads, each encoding whole documents (default: available processors)")
   Integer threads;
 
   @Option(names = "--lucene-baseline", description = "also store Lucene's LateInteractionField, for eval --baseline lucene")
@@ -105,13 +97,18 @@ final class IndexCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    int workers = threads == null ? IndexLayout.defaultThreads() : threads;
+    if (workers < 1) {
+      throw new UserException("--threads must be at least 1, got " + workers);
+    }
     // the whole file is read first: a malformed line fails before the index is touched
     long total = BeirFiles.checkCorpus(corpus);
     Files.createDirectories(index);
     try (Directory dir = FSDirectory.open(index)) {
       String modelName = checkModel(dir);
       storage = storageFor(dir);
-      try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, threads == null ? IndexLayout.defaultThreads() : threads)) {
+      // one single-threaded inference per worker: whole documents in parallel (IndexBatch)
+      try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, 1)) {
         int keep = maxVectors == null ? encoder.documentVectors() : maxVectors;
         if (keep < 1 || keep > encoder.documentVectors()) {
           throw new UserException("--max-vectors must be in 1.." + encoder.documentVectors() + " for this model, got " + keep);
@@ -124,9 +121,10 @@ final class IndexCommand implements Callable<Integer> {
         long start = System.nanoTime();
         int[] added = {0};
         try (IndexWriter writer = new IndexWriter(dir, config);
-            ProgressBar bar = Progress.start("index", total, "docs", common.quiet)) {
+            ProgressBar bar = Progress.start("index", total, "docs", common.quiet);
+            IndexBatch batch = new IndexBatch(writer, encoder, type, keep, luceneBaseline,
+                Map.of(IndexLayout.MODEL_KEY, modelName), commitEvery, failAfter, workers)) {
           bar.stepTo(done.size());
-          Batch batch = new Batch(writer, encoder, type, keep, Map.of(IndexLayout.MODEL_KEY, modelName));
           BeirFiles.readCorpus(corpus, doc -> {
             if (done.contains(doc.id()) == false && done.add(doc.id())) {
               batch.add(doc);
@@ -134,8 +132,7 @@ final class IndexCommand implements Callable<Integer> {
             }
             bar.stepTo(done.size());
           });
-          batch.flush();
-          batch.commit();
+          batch.finish();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
@@ -211,74 +208,5 @@ final class IndexCommand implements Callable<Integer> {
       }
     }
     return ids;
-  }
-
-  /** Documents encoded and added in batches; a commit every {@code commitEvery} documents. */
-  private final class Batch {
-    private final IndexWriter writer;
-    private final MetaEmbedEncoder encoder;
-    private final FieldType type;
-    private final int keep;
-    private final Map<String, String> userData;
-    private final List<Document> pending = new ArrayList<>();
-    private int sinceCommit;
-    private int added;
-
-    Batch(IndexWriter writer, MetaEmbedEncoder encoder, FieldType type, int keep, Map<String, String> userData) {
-      this.writer = writer;
-      this.encoder = encoder;
-      this.type = type;
-      this.keep = keep;
-      this.userData = userData;
-      writer.setLiveCommitData(userData.entrySet()); // also for the commit on close after a failure
-    }
-
-    void add(Document doc) {
-      if (added == failAfter) {
-        throw new IllegalStateException("failing after " + failAfter + " documents (--fail-after)");
-      }
-      added++;
-      pending.add(doc);
-      if (pending.size() >= Math.min(64, commitEvery)) {
-        flush();
-      }
-    }
-
-    void flush() {
-      try {
-        List<String> texts = pending.stream().map(d -> d.title().isEmpty() ? d.text() : d.title() + ". " + d.text()).toList();
-        List<float[][]> vectors = encoder.encodeDocuments(texts);
-        for (int i = 0; i < pending.size(); i++) {
-          writer.addDocument(document(pending.get(i), vectors.get(i)));
-        }
-        sinceCommit += pending.size();
-        pending.clear();
-        if (sinceCommit >= commitEvery) {
-          commit();
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (IllegalArgumentException e) {
-        throw new UserException("cannot encode document " + pending.get(0).id() + " (batch of " + pending.size() + "): " + e.getMessage(), e);
-      }
-    }
-
-    void commit() throws IOException {
-      writer.setLiveCommitData(userData.entrySet());
-      writer.commit();
-      sinceCommit = 0;
-    }
-
-    private org.apache.lucene.document.Document document(Document doc, float[][] vectors) {
-      float[][] kept = Arrays.copyOf(vectors, Math.min(keep, vectors.length));
-      org.apache.lucene.document.Document d = new org.apache.lucene.document.Document();
-      d.add(new StringField(IndexLayout.ID, doc.id(), Field.Store.YES));
-      d.add(new StoredField(IndexLayout.TITLE, doc.title()));
-      d.add(new MetaEmbedField(IndexLayout.VECTORS, kept, type));
-      if (luceneBaseline) {
-        d.add(new LateInteractionField(IndexLayout.LUCENE_VECTORS, kept));
-      }
-      return d;
-    }
   }
 }

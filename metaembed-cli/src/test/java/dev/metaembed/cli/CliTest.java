@@ -203,6 +203,46 @@ class CliTest {
     assertEquals(0, run("inspect", index.toString(), "--check").exit());
   }
 
+  /**
+   * Encoding on several workers hands the documents to the writer in corpus order: the index is
+   * the one a single thread writes, document for document and vector for vector (chunks of 7, so
+   * several are in flight and the last one is short).
+   */
+  @Test
+  void parallelEncodingWritesTheSameIndexAsOneThread() throws IOException {
+    Path one = work.resolve("one-thread");
+    Path three = work.resolve("three-threads");
+    assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", one.toString(), "-q", "--threads", "1", "--commit-every", "7").exit());
+    assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", three.toString(), "-q", "--threads", "3", "--commit-every", "7").exit());
+    try (var dirOne = FSDirectory.open(one); DirectoryReader a = DirectoryReader.open(dirOne);
+        var dirThree = FSDirectory.open(three); DirectoryReader b = DirectoryReader.open(dirThree)) {
+      assertEquals(40, a.maxDoc());
+      assertEquals(a.maxDoc(), b.maxDoc());
+      for (int doc = 0; doc < a.maxDoc(); doc++) {
+        assertEquals(storedId(a, doc), storedId(b, doc), "doc " + doc);
+        float[][] x = vectors(a, doc);
+        float[][] y = vectors(b, doc);
+        assertEquals(x.length, y.length, "vectors of doc " + doc);
+        for (int v = 0; v < x.length; v++) {
+          assertTrue(java.util.Arrays.equals(x[v], y[v]), "doc " + doc + " vector " + v);
+        }
+      }
+    }
+    assertUserError("--threads must be at least 1, got 0", "index", "--corpus", corpus.toString(), "--index", work.resolve("zero").toString(), "-q", "--threads", "0");
+  }
+
+  private static String storedId(DirectoryReader reader, int doc) throws IOException {
+    return reader.storedFields().document(doc).get(IndexLayout.ID);
+  }
+
+  private static float[][] vectors(DirectoryReader reader, int doc) throws IOException {
+    var leaves = reader.leaves();
+    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    var values = dev.metaembed.lucene.codec.MetaEmbedVectorValues.get(leaf.reader(), IndexLayout.VECTORS);
+    assertTrue(values.advanceExact(doc - leaf.docBase), "doc " + doc + " has vectors");
+    return values.vectors(values.vectorCount());
+  }
+
   @Test
   void builtinModelsAreNamedRecordedAndKept() throws IOException {
     List<String> ten = Files.readAllLines(corpus).subList(0, 10);
