@@ -81,7 +81,7 @@ final class IndexCommand implements Callable<Integer> {
       description = "how the prefix store encodes vectors: float32, bfloat16, int8 or bit (default: int8 for a new index, the index's own when adding to one)")
   VectorStorage storage;
 
-  @Option(names = "--threads", description = "encoder threads, each encoding whole documents (default: available processors)")
+  @Option(names = "--threads", description = "encoder threads (default: available processors)")
   Integer threads;
 
   @Option(names = "--lucene-baseline", description = "also store Lucene's LateInteractionField, for eval --baseline lucene")
@@ -97,9 +97,9 @@ final class IndexCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    int workers = threads == null ? IndexLayout.defaultThreads() : threads;
-    if (workers < 1) {
-      throw new UserException("--threads must be at least 1, got " + workers);
+    int encoderThreads = threads == null ? IndexLayout.defaultThreads() : threads;
+    if (encoderThreads < 1) {
+      throw new UserException("--threads must be at least 1, got " + encoderThreads);
     }
     // the whole file is read first: a malformed line fails before the index is touched
     long total = BeirFiles.checkCorpus(corpus);
@@ -107,8 +107,7 @@ final class IndexCommand implements Callable<Integer> {
     try (Directory dir = FSDirectory.open(index)) {
       String modelName = checkModel(dir);
       storage = storageFor(dir);
-      // one single-threaded inference per worker: whole documents in parallel (IndexBatch)
-      try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, 1)) {
+      try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, encoderThreads)) {
         int keep = maxVectors == null ? encoder.documentVectors() : maxVectors;
         if (keep < 1 || keep > encoder.documentVectors()) {
           throw new UserException("--max-vectors must be in 1.." + encoder.documentVectors() + " for this model, got " + keep);
@@ -123,7 +122,7 @@ final class IndexCommand implements Callable<Integer> {
         try (IndexWriter writer = new IndexWriter(dir, config);
             ProgressBar bar = Progress.start("index", total, "docs", common.quiet);
             IndexBatch batch = new IndexBatch(writer, encoder, type, keep, luceneBaseline,
-                Map.of(IndexLayout.MODEL_KEY, modelName), commitEvery, failAfter, workers)) {
+                Map.of(IndexLayout.MODEL_KEY, modelName), commitEvery, failAfter)) {
           bar.stepTo(done.size());
           BeirFiles.readCorpus(corpus, doc -> {
             if (done.contains(doc.id()) == false && done.add(doc.id())) {

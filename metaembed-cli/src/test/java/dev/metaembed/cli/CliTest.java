@@ -204,12 +204,12 @@ class CliTest {
   }
 
   /**
-   * Encoding on several workers hands the documents to the writer in corpus order: the index is
-   * the one a single thread writes, document for document and vector for vector (chunks of 7, so
-   * several are in flight and the last one is short).
+   * Chunks encoded in the background while the writer indexes the previous one reach the index in
+   * corpus order, and the encoder's thread count changes nothing: the same index document for
+   * document and vector for vector (chunks of 7, so the last one is short).
    */
   @Test
-  void parallelEncodingWritesTheSameIndexAsOneThread() throws IOException {
+  void pipelinedEncodingWritesTheSameIndexWhateverTheThreads() throws IOException {
     Path one = work.resolve("one-thread");
     Path three = work.resolve("three-threads");
     assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", one.toString(), "-q", "--threads", "1", "--commit-every", "7").exit());

@@ -25,13 +25,20 @@ final class PanamaLaneQuery implements MaxSimKernel.PreparedQuery {
   PanamaLaneQuery(float[] query, int queryCount, int dim) {
     this.queryCount = queryCount;
     this.groups = (queryCount + LANES - 1) / LANES;
-    this.lanes = new float[groups * dim * LANES];
+    this.lanes = layout(query, queryCount, dim, LANES);
+  }
+
+  /** The query vectors one per lane of {@code width}-lane vectors, component by component. */
+  static float[] layout(float[] query, int queryCount, int dim, int width) {
+    int groups = (queryCount + width - 1) / width;
+    float[] lanes = new float[groups * dim * width];
     for (int i = 0; i < queryCount; i++) {
-      int group = i / LANES, lane = i % LANES;
+      int group = i / width, lane = i % width;
       for (int k = 0; k < dim; k++) {
-        lanes[(group * dim + k) * LANES + lane] = query[i * dim + k];
+        lanes[(group * dim + k) * width + lane] = query[i * dim + k];
       }
     }
+    return lanes;
   }
 
   @Override
@@ -84,7 +91,7 @@ final class PanamaLaneQuery implements MaxSimKernel.PreparedQuery {
   }
 
   /** Each lane's dot product times scale[j] plus shift[j], rounded as the scalar kernel does. */
-  private static FloatVector adjust(FloatVector dots, float[] scale, float[] shift, int j) {
+  static FloatVector adjust(FloatVector dots, float[] scale, float[] shift, int j) {
     return scale == null ? dots : dots.mul(scale[j]).add(shift[j]);
   }
 }

@@ -6,9 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link MaxSimKernel} on the Panama Vector API, with two layouts of the query. When the query has
- * at least half a vector's lanes of vectors (8 on AVX-512), {@link PanamaLaneQuery} puts one query
- * vector in each lane: a document vector's components are broadcast and every lane accumulates its
- * own dot product, so the per-query-vector maximum is a lane-wise max with no horizontal reduction
+ * at least half a vector's lanes of vectors (on AVX-512: 9 to 16 in 512-bit vectors, 5 to 8 in
+ * 256-bit ones, {@link PanamaHalfLaneQuery}), {@link PanamaLaneQuery} puts one query vector in
+ * each lane: a document vector's components are broadcast and every lane accumulates its own dot
+ * product, so the per-query-vector maximum is a lane-wise max with no horizontal reduction
  * per pair. Smaller queries use {@link PanamaBlockedQuery}: vectors along the components, blocks of
  * query × document vectors sharing loads, one lane reduction per pair.
  */
@@ -44,9 +45,13 @@ final class PanamaMaxSimKernel extends MaxSimKernel {
 
   @Override
   public PreparedQuery prepare(float[] query, int queryCount, int dim) {
-    return queryCount * 2 >= LANES
-        ? new PanamaLaneQuery(query, queryCount, dim)
-        : new PanamaBlockedQuery(java.util.Arrays.copyOf(query, queryCount * dim), queryCount);
+    if (PanamaHalfLaneQuery.USEFUL && queryCount <= PanamaHalfLaneQuery.LANES && queryCount * 4 > LANES) {
+      return new PanamaHalfLaneQuery(query, queryCount, dim); // 5..8 query vectors on AVX-512
+    }
+    if (queryCount * 2 >= LANES) {
+      return new PanamaLaneQuery(query, queryCount, dim);
+    }
+    return new PanamaBlockedQuery(java.util.Arrays.copyOf(query, queryCount * dim), queryCount);
   }
 
   static FloatVector load(float[] array, int offset) {

@@ -16,6 +16,10 @@ public class TestMaxSimKernel extends LuceneTestCase {
     assertEquals("scalar", MaxSimKernel.scalar().name());
   }
 
+  private static String where(int dim, int queryCount, int docCount) {
+    return "dim=" + dim + " q=" + queryCount + " d=" + docCount;
+  }
+
   public void testKernelsAgreeOnMaxDot() {
     MaxSimKernel panama = MaxSimKernel.panama();
     MaxSimKernel scalar = MaxSimKernel.scalar();
@@ -32,10 +36,14 @@ public class TestMaxSimKernel extends LuceneTestCase {
       }
       float[] fast = new float[queryCount];
       float[] plain = new float[queryCount];
-      panama.prepare(query, queryCount, dim).maxDot(docs, docCount, dim, scale, shift, fast);
+      MaxSimKernel.PreparedQuery prepared = panama.prepare(query, queryCount, dim);
+      prepared.maxDot(docs, docCount, dim, scale, shift, fast);
       scalar.prepare(query, queryCount, dim).maxDot(docs, docCount, dim, scale, shift, plain);
-      boolean laneLayout = queryCount * 2 >= PanamaMaxSimKernel.LANES;
-      String where = "dim=" + dim + " q=" + queryCount + " d=" + docCount;
+      boolean laneLayout = prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery;
+      if (PanamaHalfLaneQuery.USEFUL && queryCount > 4 && queryCount <= 8) {
+        assertTrue(where(dim, queryCount, docCount) + ": 256-bit lanes", prepared instanceof PanamaHalfLaneQuery);
+      }
+      String where = where(dim, queryCount, docCount);
       for (int i = 0; i < queryCount; i++) {
         assertEquals(where + " query vector " + i, plain[i], fast[i], 1e-4f * (1 + Math.abs(plain[i])));
         if (laneLayout) {
