@@ -11,7 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * each lane: a document vector's components are broadcast and every lane accumulates its own dot
  * product, so the per-query-vector maximum is a lane-wise max with no horizontal reduction
  * per pair. Smaller queries use {@link PanamaBlockedQuery}: vectors along the components, blocks of
- * query × document vectors sharing loads, one lane reduction per pair.
+ * query × document vectors sharing loads, one lane reduction per pair. The lane layouts add in
+ * the scalar kernel's order, bit for bit; the blocked one sums lanes with {@code reduceLanes},
+ * whose order the Vector API leaves open, so interpreted and compiled code may differ in the last
+ * bits of a pair.
  */
 final class PanamaMaxSimKernel extends MaxSimKernel {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;

@@ -56,8 +56,12 @@ public class TestMaxSimKernel extends LuceneTestCase {
           float dot = panama.dot(query, i * dim, docs, j * dim, dim);
           viaDot = Math.max(viaDot, MaxSimKernel.adjust(dot, scale, shift, j));
         }
-        // blocked layout: a pair's value does not depend on the block that computed it
-        assertEquals(where + " query vector " + i, viaDot, fast[i], 0f);
+        // blocked layout: a pair's value does not depend on the block that computed it, up to the
+        // last bits: the Vector API leaves the order of reduceLanes(ADD) open, and interpreted code
+        // sums the lanes in another order than C2's intrinsic (seed 278A1854676C73BA: 4.6912875
+        // vs 4.6912866, 2 ulps), so a method compiled earlier than another may differ there
+        float lastBits = PanamaMaxSimKernel.LANES * Math.ulp(Math.max(1f, Math.abs(viaDot)));
+        assertEquals(where + " query vector " + i, viaDot, fast[i], lastBits);
       }
     }
   }
