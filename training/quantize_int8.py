@@ -8,7 +8,8 @@ activations uint8 with one scale per inference), written as a model folder with 
 
 SKIP: substrings of the edits' LoRA tensor names whose weights stay fp32, e.g. ".output.dense." keeps
 the attention and feed-forward output projections in fp32. QUANTIZE=0 writes the merged fp32 model
-instead (a control for the merge)."""
+instead (a control for the merge). PER_TOKEN=1 quantizes activations symmetrically with one scale
+per token, through explicit ONNX ops (batches exactly; remove max_batch_size by hand)."""
 import json, shutil, struct, sys, os
 import numpy as np
 import onnx
@@ -56,6 +57,26 @@ for node in model.graph.node:
         numpy_helper.from_array(np.zeros(w.shape[1], np.int8), p + "_wzp"),
         numpy_helper.from_array(scale.astype(np.float32), p + "_wscale")])
     x = node.input[0]
+    if os.environ.get("PER_TOKEN") == "1":  # symmetric int8, one scale per token (row)
+        model.graph.initializer.extend([
+            numpy_helper.from_array(np.array([-1], np.int64), p + "_axes"),
+            numpy_helper.from_array(np.array(127.0, np.float32), p + "_127"),
+            numpy_helper.from_array(np.array(1e-12, np.float32), p + "_eps"),
+            numpy_helper.from_array(np.array(0, np.int8), p + "_azp")])
+        new_nodes += [
+            helper.make_node("Abs", [x], [p + "_abs"], name=p + "_absn"),
+            helper.make_node("ReduceMax", [p + "_abs"], [p + "_amax"], axes=[-1], keepdims=1, name=p + "_rmax"),
+            helper.make_node("Div", [p + "_amax", p + "_127"], [p + "_xs0"], name=p + "_sdiv"),
+            helper.make_node("Max", [p + "_xs0", p + "_eps"], [p + "_xs"], name=p + "_smax"),
+            helper.make_node("Div", [x, p + "_xs"], [p + "_xd"], name=p + "_xdiv"),
+            helper.make_node("Round", [p + "_xd"], [p + "_xr"], name=p + "_round"),
+            helper.make_node("Cast", [p + "_xr"], [p + "_xq"], to=TensorProto.INT8, name=p + "_xcast"),
+            helper.make_node("MatMulInteger", [p + "_xq", p + "_wq", p + "_azp", p + "_wzp"], [p + "_i32"], name=p + "_mmi"),
+            helper.make_node("Cast", [p + "_i32"], [p + "_f"], to=TensorProto.FLOAT, name=p + "_cast"),
+            helper.make_node("Mul", [p + "_f", p + "_xs"], [p + "_fx"], name=p + "_mulx"),
+            helper.make_node("Mul", [p + "_fx", p + "_wscale"], [node.output[0]], name=p + "_out")]
+        quantized += 1
+        continue
     new_nodes += [
         helper.make_node("DynamicQuantizeLinear", [x], [p + "_xq", p + "_xs", p + "_xzp"], name=p + "_dql"),
         helper.make_node("MatMulInteger", [p + "_xq", p + "_wq", p + "_xzp", p + "_wzp"], [p + "_i32"], name=p + "_mmi"),
