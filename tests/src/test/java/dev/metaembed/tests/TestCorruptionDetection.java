@@ -92,8 +92,9 @@ import org.apache.lucene.util.Bits;
  *       assertions during a search (a finite distance in {@code VectorUtil}, a node or level in
  *       range in {@code OffHeapHnswGraph.seek} or {@code HnswGraphSearcher}). An {@link
  *       AssertionError} thrown inside {@code org.apache.lucene} is accepted for graph files, and
- *       for {@code .mvd} only the one of {@code VectorUtil} (EUCLIDEAN scoring passes the decoded
- *       floats to Lucene's {@code VectorUtil.squareDistance}, which asserts a finite result; a
+ *       for {@code .mvd} only the one of {@code VectorUtil} (EUCLIDEAN scoring of queries the lane
+ *       kernels do not take passes the decoded floats to Lucene's {@code
+ *       VectorUtil.squareDistance}, which asserts a finite result; a
  *       damaged exponent byte can overflow it, e.g. seed {@code FC37C0FD8B7A9006:C0BABD0B49140DE};
  *       without -ea the score is not finite and the damage is still reported by {@code
  *       checkIntegrity}). Each is counted in the summary by where it was thrown.

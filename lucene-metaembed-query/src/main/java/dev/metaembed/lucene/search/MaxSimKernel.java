@@ -76,6 +76,17 @@ public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxS
      * @param docCount at least 1
      */
     void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best);
+
+    /**
+     * For each query vector {@code i}: {@code best[i] = min over j < docCount of Σ_k (q_ik −
+     * d_jk)²}, summed in component order, when this layout can; returns false (and leaves {@code
+     * best} alone) when it cannot, as the default does.
+     *
+     * @param docCount at least 1
+     */
+    default boolean minSquareDistance(float[] docs, int docCount, int dim, float[] best) {
+      return false;
+    }
   }
 
   @Override

@@ -13,8 +13,9 @@ import org.apache.lucene.util.VectorUtil;
  * <p>{@code DOT_PRODUCT}, {@code MAXIMUM_INNER_PRODUCT} and {@code COSINE} reduce to a best dot
  * product per query vector, because each is increasing in an adjusted dot product: the first two
  * use it as is, {@code COSINE} divides it by the document vector's norm. {@code EUCLIDEAN} takes the
- * smallest squared distance {@code Σ (q − d)²}, computed directly (Lucene's {@code
- * VectorUtil.squareDistance}): through dot
+ * smallest squared distance {@code Σ (q − d)²}, computed directly (in the kernel's lane layout,
+ * {@link MaxSimKernel.PreparedQuery#minSquareDistance}, when the query has enough vectors for it,
+ * else Lucene's {@code VectorUtil.squareDistance}): through dot
  * products ({@code |q|² − (2q·d − |d|²)}) it cancels catastrophically when the vectors are long and
  * close (norms of 10^3 and distances below 1 gave scores 4% off). The similarity's own mapping to a
  * score is applied once per query vector.
@@ -91,7 +92,7 @@ public final class MaxSimScorer {
    * in {@code docs} (the caller has already cut them to the document budget).
    */
   public float score(float[] docs, int docCount) {
-    bestPerQueryVector(docs, docCount);
+    bestPerQueryVector(docs, docCount, false);
     float sum = 0f;
     for (int i = 0; i < queryCount; i++) {
       sum += toScore(i, best[i]);
@@ -104,7 +105,7 @@ public final class MaxSimScorer {
    * similarity.
    */
   public Explanation explain(float[] docs, int docCount, int documentBudget) {
-    bestPerQueryVector(docs, docCount);
+    bestPerQueryVector(docs, docCount, true);
     Explanation[] perQueryVector = new Explanation[queryCount];
     float sum = 0f;
     for (int i = 0; i < queryCount; i++) {
@@ -122,12 +123,21 @@ public final class MaxSimScorer {
         perQueryVector);
   }
 
-  private void bestPerQueryVector(float[] docs, int docCount) {
+  /**
+   * {@code needNearest}: EUCLIDEAN must also record which document vector is nearest (explain);
+   * the distances themselves always come from the same code as {@link #score}'s.
+   */
+  private void bestPerQueryVector(float[] docs, int docCount, boolean needNearest) {
     if (docCount < 1) {
       throw new IllegalArgumentException("at least one document vector is needed, got " + docCount);
     }
     if (nearest != null) {
-      smallestDistances(docs, docCount);
+      if (needNearest) {
+        smallestDistances(docs, docCount); // which vector is nearest; the values come next
+      }
+      if (prepared.minSquareDistance(docs, docCount, dimension, best) == false && needNearest == false) {
+        smallestDistances(docs, docCount);
+      }
     } else if (queryNorms != null) {
       adjustments(docs, docCount);
       prepared.maxDot(docs, docCount, dimension, scale, shift, best);

@@ -77,6 +77,38 @@ final class PanamaHalfLaneQuery implements MaxSimKernel.PreparedQuery {
     return max.max(adjust(a6, scale, shift, j + 6)).max(adjust(a7, scale, shift, j + 7));
   }
 
+  /** {@link PanamaLaneQuery#minSquareDistance} on this layout. */
+  @Override
+  public boolean minSquareDistance(float[] docs, int docCount, int dim, float[] best) {
+    FloatVector min = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+    int j = 0;
+    for (; j + 4 <= docCount; j += 4) {
+      int d0 = j * dim, d1 = d0 + dim, d2 = d1 + dim, d3 = d2 + dim;
+      FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+      for (int k = 0; k < dim; k++) {
+        FloatVector q = lane(k);
+        FloatVector e0 = q.sub(docs[d0 + k]), e1 = q.sub(docs[d1 + k]);
+        FloatVector e2 = q.sub(docs[d2 + k]), e3 = q.sub(docs[d3 + k]);
+        a0 = e0.fma(e0, a0);
+        a1 = e1.fma(e1, a1);
+        a2 = e2.fma(e2, a2);
+        a3 = e3.fma(e3, a3);
+      }
+      min = min.min(a0).min(a1).min(a2).min(a3);
+    }
+    for (; j < docCount; j++) {
+      int d0 = j * dim;
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (int k = 0; k < dim; k++) {
+        FloatVector diff = lane(k).sub(docs[d0 + k]);
+        acc = diff.fma(diff, acc);
+      }
+      min = min.min(acc);
+    }
+    min.intoArray(best, 0, SPECIES.indexInRange(0, queryCount));
+    return true;
+  }
+
   private FloatVector lane(int k) {
     return FloatVector.fromArray(SPECIES, lanes, k * LANES);
   }

@@ -86,6 +86,46 @@ final class PanamaLaneQuery implements MaxSimKernel.PreparedQuery {
     return max.max(adjust(a6, scale, shift, j + 6)).max(adjust(a7, scale, shift, j + 7));
   }
 
+  /** The lane layout's EUCLIDEAN: per lane, Σ (q − d)² in component order, then a lane-wise min. */
+  @Override
+  public boolean minSquareDistance(float[] docs, int docCount, int dim, float[] best) {
+    for (int g = 0; g < groups; g++) {
+      int base = g * dim * LANES;
+      FloatVector min = FloatVector.broadcast(SPECIES, Float.POSITIVE_INFINITY);
+      int j = 0;
+      for (; j + 4 <= docCount; j += 4) {
+        min = squares4(docs, j, dim, base, min);
+      }
+      for (; j < docCount; j++) {
+        int d0 = j * dim;
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int k = 0; k < dim; k++) {
+          FloatVector diff = lane(base, k).sub(docs[d0 + k]);
+          acc = diff.fma(diff, acc);
+        }
+        min = min.min(acc);
+      }
+      VectorMask<Float> valid = SPECIES.indexInRange(g * LANES, queryCount);
+      min.intoArray(best, g * LANES, valid);
+    }
+    return true;
+  }
+
+  private FloatVector squares4(float[] docs, int j, int dim, int base, FloatVector min) {
+    int d0 = j * dim, d1 = d0 + dim, d2 = d1 + dim, d3 = d2 + dim;
+    FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+    for (int k = 0; k < dim; k++) {
+      FloatVector q = lane(base, k);
+      FloatVector e0 = q.sub(docs[d0 + k]), e1 = q.sub(docs[d1 + k]);
+      FloatVector e2 = q.sub(docs[d2 + k]), e3 = q.sub(docs[d3 + k]);
+      a0 = e0.fma(e0, a0);
+      a1 = e1.fma(e1, a1);
+      a2 = e2.fma(e2, a2);
+      a3 = e3.fma(e3, a3);
+    }
+    return min.min(a0).min(a1).min(a2).min(a3);
+  }
+
   private FloatVector lane(int base, int k) {
     return FloatVector.fromArray(SPECIES, lanes, base + k * LANES);
   }

@@ -66,6 +66,44 @@ public class TestMaxSimKernel extends LuceneTestCase {
     }
   }
 
+  /**
+   * EUCLIDEAN in the lane layout: per query vector, the smallest Σ (q − d)² over the document
+   * vectors, bit for bit the plain loop in component order (one lane per query vector, the same
+   * subtraction and fma chain); layouts without it say so and leave {@code best} alone.
+   */
+  public void testLaneLayoutSquareDistancesMatchThePlainLoop() {
+    MaxSimKernel panama = MaxSimKernel.panama();
+    for (int iter = 0; iter < 100; iter++) {
+      int dim = 1 + random().nextInt(140);
+      int queryCount = 1 + random().nextInt(16);
+      int docCount = 1 + random().nextInt(40);
+      float[] query = randomFlat(queryCount, dim);
+      float[] docs = randomFlat(docCount, dim);
+      MaxSimKernel.PreparedQuery prepared = panama.prepare(query, queryCount, dim);
+      float[] best = new float[queryCount];
+      java.util.Arrays.fill(best, -7f);
+      boolean done = prepared.minSquareDistance(docs, docCount, dim, best);
+      assertEquals("q=" + queryCount, prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery, done);
+      for (int i = 0; i < queryCount; i++) {
+        if (done == false) {
+          assertEquals(-7f, best[i], 0f);
+          continue;
+        }
+        float expected = Float.POSITIVE_INFINITY;
+        for (int j = 0; j < docCount; j++) {
+          float sum = 0f;
+          for (int k = 0; k < dim; k++) {
+            float diff = query[i * dim + k] - docs[j * dim + k];
+            sum = Math.fma(diff, diff, sum);
+          }
+          expected = Math.min(expected, sum);
+        }
+        assertEquals(where(dim, queryCount, docCount) + " query vector " + i, expected, best[i], 0f);
+      }
+    }
+    assertFalse(MaxSimKernel.scalar().prepare(new float[4], 1, 4).minSquareDistance(new float[4], 1, 4, new float[1]));
+  }
+
   public void testScorerMatchesDefinitionForEverySimilarity() {
     for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
       for (MaxSimKernel kernel : new MaxSimKernel[] {MaxSimKernel.panama(), MaxSimKernel.scalar()}) {
