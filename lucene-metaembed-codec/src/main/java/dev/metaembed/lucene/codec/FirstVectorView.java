@@ -22,6 +22,11 @@ import org.apache.lucene.search.KnnCollector;
  * <p>Lucene's HNSW reader and writer check vector dimensions against the {@link FieldInfo}s they
  * are given, so the graph format is fed views of the field infos, of merge states and of source
  * readers instead of the flattened fields the indexing chain knows.
+ *
+ * <p>The views are rebuilt through the public constructors of Lucene 10.5.0's {@link FieldInfo}
+ * (18 parameters), {@link MergeState} (17) and {@link SegmentWriteState} (7), passing every other
+ * property through. {@code TestLuceneSeams} pins those constructors, getters and public fields: a
+ * Lucene release that changes them fails it, naming what changed, before a property is dropped.
  */
 final class FirstVectorView {
   private FirstVectorView() {}
