@@ -30,6 +30,8 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.SegmentCommitInfo;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -100,7 +102,14 @@ import org.apache.lucene.util.hnsw.HnswGraph;
  *   <li>{@code v1}: format version 1, small corpus.
  *   <li>{@code v1-graph}: format version 1, graph corpus with field {@code page_int8}, INT8,
  *       EUCLIDEAN.
+ *   <li>{@code v1-metaembed104}: format version 1, small corpus, written under the versioned codec
+ *       name {@code MetaEmbed104}. The three above carry the name {@code MetaEmbed} (before names
+ *       were versioned) and read through {@code UnversionedMetaEmbedCodec}.
  * </ul>
+ *
+ * <p>Each entry names the codec its segments carry (checked). When Lucene's default codec moves
+ * on, {@code MetaEmbedCodec.NAME} moves with it (docs/CODEC.md, "Upgrading Lucene"): add a small
+ * index under the new name as well; the old ones stay.
  *
  * <p><b>When the format changes</b> so that this build cannot read what the previous one wrote
  * unchanged, bump {@code MetaEmbedVectorsFormat.VERSION_CURRENT} (and keep reading the old version
@@ -119,8 +128,11 @@ import org.apache.lucene.util.hnsw.HnswGraph;
  * compiling against the version 0 code).
  */
 public class TestFormatStability extends LuceneTestCase {
-  /** One checked-in index: its format version, directory under {@code format/}, and corpus. */
-  record CheckedIn(int version, String directory, Corpus corpus) {}
+  /**
+   * One checked-in index: its format version, the codec name its segments carry, its directory
+   * under {@code format/}, and its corpus.
+   */
+  record CheckedIn(int version, String codec, String directory, Corpus corpus) {}
 
   static final long SEED = 0x4D657461456D6264L; // "MetaEmbd"
   static final int DIM = 16;
@@ -131,13 +143,17 @@ public class TestFormatStability extends LuceneTestCase {
   /** Graph candidates per segment of the approximate searches of the graph corpus. */
   private static final int GRAPH_CANDIDATES = 20;
 
+  /** The codec name before it carried the Lucene codec's version; read by {@code UnversionedMetaEmbedCodec}. */
+  private static final String UNVERSIONED = "MetaEmbed";
+
   /** Checked-in indexes; {@code VERSION_CURRENT} must have a small and a graph one. */
   static final CheckedIn[] CHECKED_IN = {
-    new CheckedIn(0, "v0-graph", graphCorpus(new String[] {"page"}, new ReferenceDocs[] {
+    new CheckedIn(0, UNVERSIONED, "v0-graph", graphCorpus(new String[] {"page"}, new ReferenceDocs[] {
       graphField(VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.FLOAT32)})),
-    new CheckedIn(1, "v1", smallCorpus()),
-    new CheckedIn(1, "v1-graph", graphCorpus(new String[] {"page_int8"}, new ReferenceDocs[] {
+    new CheckedIn(1, UNVERSIONED, "v1", smallCorpus()),
+    new CheckedIn(1, UNVERSIONED, "v1-graph", graphCorpus(new String[] {"page_int8"}, new ReferenceDocs[] {
       graphField(VectorSimilarityFunction.EUCLIDEAN, VectorStorage.INT8)})),
+    new CheckedIn(1, "MetaEmbed104", "v1-metaembed104", smallCorpus()),
   };
 
   /**
@@ -312,6 +328,9 @@ public class TestFormatStability extends LuceneTestCase {
       }
     }
     assertEquals(checkedIn.directory() + ": .mvm and .mvd per segment", 2 * segments, ownFiles);
+    for (SegmentCommitInfo info : SegmentInfos.readLatestCommit(dir)) {
+      assertEquals(checkedIn.directory() + " " + info.info.name + ": codec", checkedIn.codec(), info.info.getCodec().getName());
+    }
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       assertEquals(segments, reader.leaves().size());
       assertEquals(corpus.docs().length, reader.maxDoc());

@@ -8,12 +8,17 @@ import org.apache.lucene.codecs.lucene104.Lucene104Codec;
  * Lucene's default codec with {@link MetaEmbedVectorsFormat} for every vector field. Setting it is
  * all a Lucene user does: {@code iwc.setCodec(new MetaEmbedCodec())}.
  *
- * <p>SPI name {@value #NAME}. Other formats are those of {@link Lucene104Codec}, Lucene 10.5's
- * default, named explicitly so that a segment is always read with the formats it was written with.
+ * <p>SPI name {@value #NAME}: "MetaEmbed" and the version of the Lucene codec it builds on, {@link
+ * Lucene104Codec} (Lucene 10.5's default), whose other formats it uses, named explicitly so that a
+ * segment is always read with the formats it was written with. This class always writes with the
+ * newest: when Lucene's default codec moves on, {@link #NAME} moves with it and the codec it
+ * replaces stays registered, read-only, in {@code dev.metaembed.lucene.codec.backward} (the upgrade
+ * guide is in docs/CODEC.md). Indexes written before codec names carried a version read through
+ * {@link dev.metaembed.lucene.codec.backward.UnversionedMetaEmbedCodec}.
  */
 public final class MetaEmbedCodec extends FilterCodec {
-  /** SPI name of this codec. */
-  public static final String NAME = "MetaEmbed";
+  /** SPI name of this codec: MetaEmbed over {@link Lucene104Codec}. */
+  public static final String NAME = "MetaEmbed104";
 
   private final KnnVectorsFormat vectorsFormat;
 

@@ -35,7 +35,10 @@ public class TestMetaEmbedVectorsFormat extends BaseKnnVectorsFormatTestCase {
   }
 
   public void testSpiNames() {
-    assertEquals(MetaEmbedCodec.class, Codec.forName("MetaEmbed").getClass());
+    assertEquals(MetaEmbedCodec.class, Codec.forName("MetaEmbed104").getClass());
+    assertEquals(
+        dev.metaembed.lucene.codec.backward.UnversionedMetaEmbedCodec.class,
+        Codec.forName("MetaEmbed").getClass());
     assertEquals(
         MetaEmbedVectorsFormat.class,
         org.apache.lucene.codecs.KnnVectorsFormat.forName("MetaEmbedVectorsFormat").getClass());
