@@ -120,7 +120,7 @@ final class EndToEndOptions {
     preload = Boolean.parseBoolean(values.get("preload"));
     dir = values.get("dir");
     json = values.get("json");
-    truth = VectorStorage.valueOf(values.get("truth").trim().toUpperCase(Locale.ROOT));
+    truth = VectorStorage.fromName(values.get("truth"));
     storages = parseStorages(values.get("storages"), truth, log);
     budgets = parseBudgets(values.get("budgets"));
     prune = parsePrune(values.get("prune"));
@@ -190,7 +190,7 @@ final class EndToEndOptions {
     List<VectorStorage> storages = new ArrayList<>();
     for (String s : list.split(",")) {
       if (!s.isBlank()) {
-        VectorStorage storage = VectorStorage.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        VectorStorage storage = VectorStorage.fromName(s);
         if (!storages.contains(storage)) {
           storages.add(storage);
         }

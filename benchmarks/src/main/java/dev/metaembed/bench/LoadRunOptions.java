@@ -61,7 +61,7 @@ final class LoadRunOptions {
     clusters = intOpt(values, "clusters");
     ramMb = intOpt(values, "ram-mb");
     seed = Long.parseLong(values.get("seed").trim());
-    storage = VectorStorage.valueOf(values.get("storage").trim().toUpperCase(Locale.ROOT));
+    storage = VectorStorage.fromName(values.get("storage"));
     dir = values.get("dir");
     json = values.get("json");
     budgets = parseBudgets(values.get("budgets"));

@@ -3,6 +3,7 @@ package dev.metaembed.cli;
 import dev.metaembed.encoder.MetaEmbedEncoder;
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
 import dev.metaembed.lucene.codec.MetaEmbedField;
+import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.VectorStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,7 +16,6 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -149,8 +149,8 @@ final class IndexCommand implements Callable<Integer> {
     String recorded = null;
     if (DirectoryReader.indexExists(dir)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        FieldInfo page = FieldInfos.getMergedFieldInfos(reader).fieldInfo(IndexLayout.VECTORS);
-        recorded = page == null ? null : page.getAttribute("metaembed.storage");
+        MetaEmbedFieldInfo page = MetaEmbedFieldInfo.of(FieldInfos.getMergedFieldInfos(reader).fieldInfo(IndexLayout.VECTORS));
+        recorded = page == null ? null : page.storage().attributeValue();
       }
     }
     if (recorded == null) {
@@ -160,20 +160,18 @@ final class IndexCommand implements Callable<Integer> {
       throw new UserException(index + " stores its vectors as " + recorded + ", not "
           + storage.attributeValue() + ": pass --storage " + recorded + " or use a new index");
     }
-    return new StorageConverter().convert(recorded);
+    return VectorStorage.fromName(recorded);
   }
 
   /** Accepts storage names as written in field attributes ("int8"), in any case. */
   static final class StorageConverter implements CommandLine.ITypeConverter<VectorStorage> {
     @Override
     public VectorStorage convert(String value) {
-      for (VectorStorage candidate : VectorStorage.values()) {
-        if (candidate.attributeValue().equalsIgnoreCase(value.trim())) {
-          return candidate;
-        }
+      try {
+        return VectorStorage.fromName(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
-      throw new CommandLine.TypeConversionException(
-          "unknown storage '" + value + "' (float32, bfloat16, int8 or bit)");
     }
   }
 

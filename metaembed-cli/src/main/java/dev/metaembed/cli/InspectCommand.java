@@ -1,7 +1,7 @@
 package dev.metaembed.cli;
 
+import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
-import dev.metaembed.lucene.codec.VectorStorage;
 import dev.metaembed.lucene.codec.MetaEmbedVectorsFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,7 +108,8 @@ final class InspectCommand implements Callable<Integer> {
   private void printOverview(PrintWriter out, DirectoryReader reader) throws IOException {
     out.printf("index %s: %d documents (%d deleted), %d segments; commit data %s%n", index, reader.numDocs(),
         reader.numDeletedDocs(), reader.leaves().size(), reader.getIndexCommit().getUserData());
-    out.printf("prefix store format %s, version %d%n", MetaEmbedVectorsFormat.NAME, MetaEmbedVectorsFormat.VERSION_CURRENT);
+    out.printf("prefix store format %s; this build reads versions %d..%d and writes %d%n", MetaEmbedVectorsFormat.NAME,
+        MetaEmbedVectorsFormat.VERSION_START, MetaEmbedVectorsFormat.VERSION_CURRENT, MetaEmbedVectorsFormat.VERSION_CURRENT);
     for (LeafReaderContext ctx : reader.leaves()) {
       LeafReader leaf = ctx.reader();
       String codec = leaf instanceof SegmentReader sr ? sr.getSegmentInfo().info.getCodec().getName() : "?";
@@ -121,7 +122,8 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private void printField(PrintWriter out, LeafReader leaf, FieldInfo field) throws IOException {
-    if (field.hasVectorValues() == false || field.getAttribute("metaembed.dimension") == null) {
+    MetaEmbedFieldInfo metaEmbed = MetaEmbedFieldInfo.of(field);
+    if (metaEmbed == null) {
       out.printf("  field %-12s %s%n", field.name, describePlain(field));
       return;
     }
@@ -134,16 +136,16 @@ final class InspectCommand implements Callable<Integer> {
         vectors += values.vectorCount();
       }
     }
-    int dim = Integer.parseInt(field.getAttribute("metaembed.dimension"));
-    String storage = field.getAttribute("metaembed.storage");
-    int bytesPerVector = VectorStorage.valueOf(storage.toUpperCase(Locale.ROOT)).bytesPerVector(dim);
-    out.printf("  field %-12s MetaEmbed: dimension %d, max vectors %s, storage %s, similarity %s%n", field.name, dim,
-        field.getAttribute("metaembed.max_vectors"), storage, field.getVectorSimilarityFunction());
+    int bytesPerVector = metaEmbed.bytesPerVector();
+    int version = MetaEmbedFieldInfo.formatVersion(leaf, field.name);
+    out.printf("  field %-12s MetaEmbed: dimension %d, max vectors %d, storage %s, similarity %s, format version %s%n",
+        field.name, metaEmbed.dimension(), metaEmbed.maxVectors(), metaEmbed.storage().attributeValue(),
+        metaEmbed.similarity(), version < 0 ? "? (not read through MetaEmbedVectorsFormat)" : version);
     out.printf(Locale.ROOT, "    %d docs, %d vectors (%.1f per doc), %.1f KiB per doc on average%n", docs, vectors,
         vectors / (double) Math.max(docs, 1), vectors * (double) bytesPerVector / Math.max(docs, 1) / 1024);
     StringBuilder prefixes = new StringBuilder("    bytes read per document by budget prefix:");
     for (int r : PREFIXES) {
-      if (r <= Integer.parseInt(field.getAttribute("metaembed.max_vectors"))) {
+      if (r <= metaEmbed.maxVectors()) {
         prefixes.append(String.format(Locale.ROOT, "  r=%d: %d", r, r * bytesPerVector));
       }
     }

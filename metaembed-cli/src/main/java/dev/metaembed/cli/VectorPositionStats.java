@@ -1,5 +1,6 @@
 package dev.metaembed.cli;
 
+import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ final class VectorPositionStats {
   static List<String> metaEmbedFields(IndexReader reader) {
     List<String> names = new ArrayList<>();
     for (FieldInfo info : FieldInfos.getMergedFieldInfos(reader)) {
-      if (info.hasVectorValues() && info.getAttribute("metaembed.dimension") != null) {
+      if (MetaEmbedFieldInfo.isMetaEmbed(info)) {
         names.add(info.name);
       }
     }
@@ -84,9 +85,8 @@ final class VectorPositionStats {
 
   /** Reads every live document's vectors of {@code field} (a MetaEmbed field) once. */
   static VectorPositionStats scan(IndexReader reader, String field) throws IOException {
-    FieldInfo info = FieldInfos.getMergedFieldInfos(reader).fieldInfo(field);
-    VectorPositionStats stats = new VectorPositionStats(reader, field,
-        Integer.parseInt(info.getAttribute("metaembed.dimension")), Integer.parseInt(info.getAttribute("metaembed.max_vectors")));
+    MetaEmbedFieldInfo info = MetaEmbedFieldInfo.of(FieldInfos.getMergedFieldInfos(reader).fieldInfo(field));
+    VectorPositionStats stats = new VectorPositionStats(reader, field, info.dimension(), info.maxVectors());
     float[][] vectors = new float[stats.maxVectors][stats.dimension];
     for (LeafReaderContext ctx : reader.leaves()) {
       MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), field);

@@ -129,6 +129,9 @@ class CliTest {
     // a new index without --storage is int8 (IndexCommand.DEFAULT_STORAGE)
     assertTrue(inspect.out().contains("MetaEmbed: dimension 384, max vectors 64, storage int8"), inspect.out());
     assertTrue(inspect.out().contains("r=8: 3136"), inspect.out());
+    // each segment's own format version, read from its files, not this build's constant
+    assertTrue(inspect.out().contains("similarity DOT_PRODUCT, format version 1"), inspect.out());
+    assertTrue(inspect.out().contains("codec MetaEmbed104"), inspect.out());
     String id = JsonParser.parseString(Files.readAllLines(corpus).get(0)).getAsJsonObject().get("id").getAsString();
     Result doc = run("inspect", index.toString(), "--doc", id);
     assertEquals(0, doc.exit(), doc.err());
@@ -292,7 +295,7 @@ class CliTest {
     assertEquals(0, search.exit(), search.err());
     assertEquals(3, search.out().lines().count());
     assertUserError("stores its vectors as int8, not bit", "index", "--corpus", corpus.toString(), "--index", index.toString(), "-q", "--storage", "bit");
-    assertUserError("unknown storage 'int4'", "index", "--corpus", corpus.toString(), "--index", work.resolve("x").toString(), "--storage", "int4");
+    assertUserError("unknown storage \"int4\" (float32, bfloat16, int8 or bit)", "index", "--corpus", corpus.toString(), "--index", work.resolve("x").toString(), "--storage", "int4");
   }
 
   /** Without --storage, adding to an index keeps the index's storage, whatever the default. */

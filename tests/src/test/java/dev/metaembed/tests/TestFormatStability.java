@@ -1,6 +1,7 @@
 package dev.metaembed.tests;
 
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
+import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.MetaEmbedField;
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
 import dev.metaembed.lucene.codec.MetaEmbedVectorsFormat;
@@ -30,6 +31,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.SegmentCommitInfo;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.DirectoryReader;
@@ -335,6 +337,14 @@ public class TestFormatStability extends LuceneTestCase {
       assertEquals(segments, reader.leaves().size());
       assertEquals(corpus.docs().length, reader.maxDoc());
       assertEquals(corpus.liveDocs(), reader.numDocs());
+      for (LeafReaderContext leaf : reader.leaves()) {
+        for (FieldInfo info : leaf.reader().getFieldInfos()) {
+          if (MetaEmbedFieldInfo.isMetaEmbed(info)) { // what inspect prints per segment
+            assertEquals(checkedIn.directory() + " " + info.name, checkedIn.version(),
+                MetaEmbedFieldInfo.formatVersion(leaf.reader(), info.name));
+          }
+        }
+      }
       assertVectors(reader, corpus);
       assertGraphs(reader, corpus, checkedIn.directory());
       assertSearches(reader, corpus);

@@ -64,7 +64,7 @@ public abstract class MetaEmbedVectorValues {
    * keep doc IDs; engines such as OpenSearch wrap every leaf in one), but not through a {@link
    * CodecReader} that replaces the vector reader (such as a sorting view).
    */
-  private static MetaEmbedVectorsReader ownReader(LeafReader reader, String field) {
+  static MetaEmbedVectorsReader ownReader(LeafReader reader, String field) {
     reader = FilterLeafReader.unwrap(reader);
     if (reader instanceof CodecReader codecReader) {
       KnnVectorsReader vectors = codecReader.getVectorReader();

@@ -38,10 +38,13 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
   private final Map<String, PrefixFieldEntry> entries = new HashMap<>();
   private final IndexInput data;
   private final KnnVectorsReader graphReader;
+  /** The format version in this segment's {@code .mvm}/{@code .mvd} headers. */
+  private final int version;
 
   MetaEmbedVectorsReader(SegmentReadState state, KnnVectorsFormat graphFormat)
       throws IOException {
     int version = readMetadata(state);
+    this.version = version;
     this.graphFieldInfos = FirstVectorView.fieldInfos(state.fieldInfos);
     boolean success = false;
     IndexInput dataInput = null;
@@ -131,6 +134,11 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
    * A new prefix store reader for {@code field}, or null if it has no MetaEmbed vectors here. With
    * a compact storage it reads vector 0 from the graph, which keeps it exact.
    */
+  /** The format version this segment was written with. */
+  int formatVersion() {
+    return version;
+  }
+
   PrefixStore prefixStore(String field) throws IOException {
     PrefixFieldEntry entry = entries.get(field);
     if (entry == null) {

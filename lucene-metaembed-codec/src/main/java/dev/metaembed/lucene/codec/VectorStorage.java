@@ -272,6 +272,20 @@ public enum VectorStorage {
     return null;
   }
 
+  /**
+   * The encoding named {@code name}: its {@link #attributeValue()} ("int8"), in any case, spaces
+   * around ignored. The one parser of storage names, for mappings, options and field attributes.
+   *
+   * @throws IllegalArgumentException naming the known encodings when {@code name} is none of them
+   */
+  public static VectorStorage fromName(String name) {
+    VectorStorage storage = name == null ? null : fromAttribute(name.strip().toLowerCase(Locale.ROOT));
+    if (storage == null) {
+      throw new IllegalArgumentException("unknown storage \"" + name + "\" (float32, bfloat16, int8 or bit)");
+    }
+    return storage;
+  }
+
   /** The encoding named {@code value} (as {@link #attributeValue()}), or null when unknown. */
   static VectorStorage fromAttribute(String value) {
     for (VectorStorage storage : values()) {

@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.util.Random;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 
 /** Random MetaEmbed-like documents for tests: coarse vector 0, finer vectors around it. */
 final class RandomMetaEmbedDocs {
@@ -25,7 +26,7 @@ final class RandomMetaEmbedDocs {
         vectors[i][0] = 1f;
       }
       if (similarity == VectorSimilarityFunction.DOT_PRODUCT) {
-        normalize(vectors[i]);
+        VectorUtil.l2normalize(vectors[i]);
       }
     }
     return vectors;
@@ -77,16 +78,5 @@ final class RandomMetaEmbedDocs {
       }
     }
     return true;
-  }
-
-  private static void normalize(float[] v) {
-    double norm = 0;
-    for (float x : v) {
-      norm += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(norm));
-    for (int c = 0; c < v.length; c++) {
-      v[c] *= inv;
-    }
   }
 }

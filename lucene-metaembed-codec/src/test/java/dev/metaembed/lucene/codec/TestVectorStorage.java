@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.util.Arrays;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.VectorUtil;
 
 /** Each storage encoding: sizes, error bounds, signs, and no negative zero (the padding marker). */
 public class TestVectorStorage extends LuceneTestCase {
@@ -82,8 +83,8 @@ public class TestVectorStorage extends LuceneTestCase {
     int dim = 128;
     float[] q = randomVectors(1, dim);
     float[] v = randomVectors(1, dim);
-    normalize(q);
-    normalize(v);
+    VectorUtil.l2normalize(q);
+    VectorUtil.l2normalize(v);
     float exact = dot(q, v);
     float approx = dot(q, roundTrip(VectorStorage.INT8, v, 1));
     assertEquals(exact, approx, 0.01f);
@@ -190,13 +191,6 @@ public class TestVectorStorage extends LuceneTestCase {
       v[k] = (random().nextFloat() * 2 - 1) * (random().nextInt(10) == 0 ? 100 : 1);
     }
     return v;
-  }
-
-  private static void normalize(float[] v) {
-    float inv = (float) (1 / Math.sqrt(dot(v, v)));
-    for (int k = 0; k < v.length; k++) {
-      v[k] *= inv;
-    }
   }
 
   private static float dot(float[] a, float[] b) {

@@ -2,6 +2,7 @@ package dev.metaembed.lucene.search;
 
 import java.util.Random;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * MetaEmbed-like test data, coarse to fine: vector 0 is an item's topic (its cluster's center plus
@@ -29,7 +30,7 @@ final class ClusteredVectors {
     this.centers = new float[clusters][];
     for (int c = 0; c < clusters; c++) {
       centers[c] = gaussian(1f);
-      normalize(centers[c]);
+      VectorUtil.l2normalize(centers[c]);
     }
   }
 
@@ -40,7 +41,7 @@ final class ClusteredVectors {
     float[][] vectors = new float[count][];
     for (int i = 0; i < count; i++) {
       vectors[i] = i == 0 ? topic.clone() : add(topic, gaussian(detailNoise / (float) Math.sqrt(dim)));
-      normalize(vectors[i]);
+      VectorUtil.l2normalize(vectors[i]);
     }
     return vectors;
   }
@@ -59,17 +60,6 @@ final class ClusteredVectors {
       sum[c] = a[c] + b[c];
     }
     return sum;
-  }
-
-  private static void normalize(float[] v) {
-    double norm = 0;
-    for (float x : v) {
-      norm += x * x;
-    }
-    float inv = (float) (1 / Math.sqrt(norm));
-    for (int c = 0; c < v.length; c++) {
-      v[c] *= inv;
-    }
   }
 
   /** The naive reference: plain loops over the budget's prefixes. */

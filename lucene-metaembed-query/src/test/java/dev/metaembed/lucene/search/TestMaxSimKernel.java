@@ -3,6 +3,7 @@ package dev.metaembed.lucene.search;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import dev.metaembed.lucene.codec.RandomVectors;
 
 /**
  * The Panama and scalar kernels agree with each other and with the pair-by-pair definition
@@ -112,8 +113,8 @@ public class TestMaxSimKernel extends LuceneTestCase {
           float[][] query = randomVectors(1 + random().nextInt(16), dim);
           float[][] doc = randomVectors(1 + random().nextInt(64), dim);
           if (similarity == VectorSimilarityFunction.DOT_PRODUCT) {
-            normalize(query);
-            normalize(doc);
+            RandomVectors.normalizeAll(query);
+            RandomVectors.normalizeAll(doc);
           }
           int queryBudget = 1 + random().nextInt(query.length);
           int docBudget = 1 + random().nextInt(doc.length);
@@ -174,18 +175,6 @@ public class TestMaxSimKernel extends LuceneTestCase {
     float[] v = new float[dim];
     v[axis] = 1f;
     return v;
-  }
-
-  private static void normalize(float[][] vectors) {
-    for (float[] v : vectors) {
-      double norm = 0;
-      for (float x : v) {
-        norm += x * x;
-      }
-      for (int k = 0; k < v.length; k++) {
-        v[k] /= (float) Math.sqrt(norm);
-      }
-    }
   }
 
   private static float[] flatten(float[][] vectors, int count) {

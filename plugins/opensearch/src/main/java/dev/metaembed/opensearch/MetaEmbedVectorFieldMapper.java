@@ -166,7 +166,7 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
               dims.get(),
               maxVectors.get(),
               Similarity.of(similarity.get()),
-              VectorStorage.valueOf(storage.get().toUpperCase(Locale.ROOT)),
+              VectorStorage.fromName(storage.get()),
               m.get(),
               efConstruction.get(),
               meta.get());
