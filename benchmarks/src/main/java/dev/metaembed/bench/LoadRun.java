@@ -352,6 +352,7 @@ public final class LoadRun {
   }
 
   /** CPU time of this process so far in nanoseconds, or -1 when the JVM does not tell. */
+  @SuppressForbidden(reason = "the process CPU time is only in the JDK's com.sun.management; checked, -1 without it")
   private static long processCpuNanos() {
     return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime()

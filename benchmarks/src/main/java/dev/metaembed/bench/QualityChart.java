@@ -96,7 +96,7 @@ public final class QualityChart {
     XYPlot plot = chart.getXYPlot();
     LogAxis latency = new LogAxis("mean search latency, ms (log scale)");
     latency.setBase(10);
-    latency.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
+    latency.setNumberFormatOverride(new java.text.DecimalFormat("0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
     latency.setSmallestValue(0.01);
     latency.setTickUnit(new NumberTickUnit(Math.log10(2))); // ticks at powers of 2 ms
     plot.setDomainAxis(latency);

@@ -86,7 +86,7 @@ public final class ScaleChart {
     XYPlot plot = chart.getXYPlot();
     LogAxis docs = new LogAxis("documents (log scale)");
     docs.setBase(10);
-    docs.setNumberFormatOverride(new java.text.DecimalFormat("#,###"));
+    docs.setNumberFormatOverride(new java.text.DecimalFormat("#,###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
     docs.setSmallestValue(1000);
     plot.setDomainAxis(docs);
     plot.setBackgroundPaint(java.awt.Color.WHITE);

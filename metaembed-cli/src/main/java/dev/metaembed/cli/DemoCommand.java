@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path index = Files.createTempDirectory("metaembed-demo-");
     try {
-      out.printf("== Indexing %d man pages from %s with the default encoder (MetaEmbed meta tokens trained on all-MiniLM-L6-v2: 16 query, 64 page vectors)%n",
+      out.printf(Locale.ROOT, "== Indexing %d man pages from %s with the default encoder (MetaEmbed meta tokens trained on all-MiniLM-L6-v2: 16 query, 64 page vectors)%n",
           BeirFiles.checkCorpus(corpus), samples);
       out.flush();
       require(MetaEmbedCommand.run(new String[] {"index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"}, out, err));
@@ -112,15 +112,15 @@ final class DemoCommand implements Callable<Integer> {
     List<String> ids = new ArrayList<>(queries.keySet()).subList(0, Math.min(examples, queries.size()));
     try (Searcher s = new Searcher(index, null, IndexLayout.defaultThreads())) {
       for (String id : ids) {
-        out.printf("%n== Query \"%s\"   (relevant: %s)%n", queries.get(id), qrels.getOrDefault(id, Map.of()).keySet());
+        out.printf(Locale.ROOT, "%n== Query \"%s\"   (relevant: %s)%n", queries.get(id), qrels.getOrDefault(id, Map.of()).keySet());
         float[][] vectors = s.encoder.encodeQuery(queries.get(id));
         for (Budget budget : SHOWN) {
           TopDocs hits = s.search(vectors, budget, 3, null, false);
-          StringBuilder line = new StringBuilder(String.format("  budget %-8s", budget));
+          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  budget %-8s", budget));
           for (ScoreDoc hit : hits.scoreDocs) {
             String doc = s.storedField(hit.doc, IndexLayout.ID);
             boolean relevant = qrels.getOrDefault(id, Map.of()).containsKey(doc);
-            line.append(String.format("  %s%s (%.3f)", relevant ? "*" : "", doc, hit.score));
+            line.append(String.format(Locale.ROOT, "  %s%s (%.3f)", relevant ? "*" : "", doc, hit.score));
           }
           out.println(line);
         }

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DirectoryReader;
@@ -134,7 +135,7 @@ final class IndexCommand implements Callable<Integer> {
           batch.finish();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf("indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
+        out.printf(Locale.ROOT, "indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
             added[0], done.size() - added[0], index, seconds, added[0] / Math.max(seconds, 1e-9));
       }
     }

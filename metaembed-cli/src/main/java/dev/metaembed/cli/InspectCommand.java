@@ -106,15 +106,15 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private void printOverview(PrintWriter out, DirectoryReader reader) throws IOException {
-    out.printf("index %s: %d documents (%d deleted), %d segments; commit data %s%n", index, reader.numDocs(),
+    out.printf(Locale.ROOT, "index %s: %d documents (%d deleted), %d segments; commit data %s%n", index, reader.numDocs(),
         reader.numDeletedDocs(), reader.leaves().size(), reader.getIndexCommit().getUserData());
-    out.printf("prefix store format %s; this build reads versions %d..%d and writes %d%n", MetaEmbedVectorsFormat.NAME,
+    out.printf(Locale.ROOT, "prefix store format %s; this build reads versions %d..%d and writes %d%n", MetaEmbedVectorsFormat.NAME,
         MetaEmbedVectorsFormat.VERSION_START, MetaEmbedVectorsFormat.VERSION_CURRENT, MetaEmbedVectorsFormat.VERSION_CURRENT);
     for (LeafReaderContext ctx : reader.leaves()) {
       LeafReader leaf = ctx.reader();
       String codec = leaf instanceof SegmentReader sr ? sr.getSegmentInfo().info.getCodec().getName() : "?";
       String name = leaf instanceof SegmentReader sr ? sr.getSegmentName() : "segment " + ctx.ord;
-      out.printf("segment %s: %d docs (%d live), codec %s%n", name, leaf.maxDoc(), leaf.numDocs(), codec);
+      out.printf(Locale.ROOT, "segment %s: %d docs (%d live), codec %s%n", name, leaf.maxDoc(), leaf.numDocs(), codec);
       for (FieldInfo field : leaf.getFieldInfos()) {
         printField(out, leaf, field);
       }
@@ -124,7 +124,7 @@ final class InspectCommand implements Callable<Integer> {
   private void printField(PrintWriter out, LeafReader leaf, FieldInfo field) throws IOException {
     MetaEmbedFieldInfo metaEmbed = MetaEmbedFieldInfo.of(field);
     if (metaEmbed == null) {
-      out.printf("  field %-12s %s%n", field.name, describePlain(field));
+      out.printf(Locale.ROOT, "  field %-12s %s%n", field.name, describePlain(field));
       return;
     }
     MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, field.name);
@@ -138,7 +138,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     int bytesPerVector = metaEmbed.bytesPerVector();
     int version = MetaEmbedFieldInfo.formatVersion(leaf, field.name);
-    out.printf("  field %-12s MetaEmbed: dimension %d, max vectors %d, storage %s, similarity %s, format version %s%n",
+    out.printf(Locale.ROOT, "  field %-12s MetaEmbed: dimension %d, max vectors %d, storage %s, similarity %s, format version %s%n",
         field.name, metaEmbed.dimension(), metaEmbed.maxVectors(), metaEmbed.storage().attributeValue(),
         metaEmbed.similarity(), version < 0 ? "? (not read through MetaEmbedVectorsFormat)" : version);
     out.printf(Locale.ROOT, "    %d docs, %d vectors (%.1f per doc), %.1f KiB per doc on average%n", docs, vectors,
@@ -195,7 +195,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     int docId = hits.scoreDocs[0].doc;
     for (IndexableField field : searcher.storedFields().document(docId)) {
-      out.printf("%s: %s%n", field.name(), field.stringValue());
+      out.printf(Locale.ROOT, "%s: %s%n", field.name(), field.stringValue());
     }
     LeafReaderContext ctx = reader.leaves().get(ReaderUtil.subIndex(docId, reader.leaves()));
     for (String field : VectorPositionStats.metaEmbedFields(reader)) {
@@ -212,7 +212,7 @@ final class InspectCommand implements Callable<Integer> {
       norms.append(String.format(Locale.ROOT, " %.3f", Math.sqrt(VectorUtil.dotProduct(v, v))));
     }
     out.println(norms);
-    out.printf("  vector  cos to vector 0  cos to corpus mean of its position (%d documents)%n", corpus.documents());
+    out.printf(Locale.ROOT, "  vector  cos to vector 0  cos to corpus mean of its position (%d documents)%n", corpus.documents());
     for (int j = 0; j < vectors.length; j++) {
       float[] mean = corpus.meanDirection(j);
       out.printf(Locale.ROOT, "  %6d  %15.3f  %s%n", j, VectorPositionStats.cosine(vectors[j], vectors[0]),
@@ -252,7 +252,7 @@ final class InspectCommand implements Callable<Integer> {
       checker.setInfoStream(new PrintStream(details, true, StandardCharsets.UTF_8));
       CheckIndex.Status status = checker.checkIndex();
       if (status.clean) {
-        out.printf("CheckIndex: clean (%d segments, %d documents)%n", status.numSegments, totalDocs(status));
+        out.printf(Locale.ROOT, "CheckIndex: clean (%d segments, %d documents)%n", status.numSegments, totalDocs(status));
         return 0;
       }
       out.println("CheckIndex found problems:");

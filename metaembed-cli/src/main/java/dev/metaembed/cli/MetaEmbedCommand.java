@@ -1,5 +1,6 @@
 package dev.metaembed.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,9 @@ public final class MetaEmbedCommand implements Runnable {
 
   public static void main(String[] args) {
     LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()), true);
+    System.exit(run(args, out, err));
   }
 
   /** Runs the command line with these writers and returns the exit code. */

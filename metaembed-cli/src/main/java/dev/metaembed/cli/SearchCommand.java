@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import picocli.CommandLine.Command;
@@ -78,7 +79,7 @@ final class SearchCommand implements Callable<Integer> {
           line.addProperty("score", hit.score);
           out.println(line);
         } else {
-          out.printf("%3d  %8.4f  %s%s%n", rank, hit.score, id, title.isEmpty() ? "" : "  " + title);
+          out.printf(Locale.ROOT, "%3d  %8.4f  %s%s%n", rank, hit.score, id, title.isEmpty() ? "" : "  " + title);
         }
       }
       if (json == false && rank == 0) {
