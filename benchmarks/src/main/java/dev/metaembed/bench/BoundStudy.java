@@ -61,7 +61,9 @@ public final class BoundStudy {
     if (args[0].equals("real")) {
       encodeReal(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]), maxQueries, docs, queries);
     } else {
-      ClusteredCorpus corpus = new ClusteredCorpus(20260101L, 128, Integer.parseInt(args[1]), 1000, 0.8f, 0.8f, 0.3f, 0.3f);
+      ClusteredCorpus corpus =
+          new ClusteredCorpus(
+              20260101L, 128, Integer.parseInt(args[1]), 1000, 0.8f, 0.8f, 0.3f, 0.3f);
       for (int d = 0; d < corpus.docs; d++) {
         docs.add(corpus.doc(d, rc));
       }
@@ -134,7 +136,8 @@ public final class BoundStudy {
       float norm = (float) Math.sqrt(VectorUtil.dotProduct(q, q));
       float trivial = norm * maxNorm(doc, cut, rc); // Cauchy–Schwarz; every bound takes the smaller
       out[0] += cut == rc ? seen : Math.max(seen, trivial);
-      out[1] += cut == rc ? seen : Math.max(seen, Math.min(trivial, ballBound(q, norm, doc, cut, rc)));
+      out[1] +=
+          cut == rc ? seen : Math.max(seen, Math.min(trivial, ballBound(q, norm, doc, cut, rc)));
       float chunked = seen;
       for (int[] chunk : chunks) {
         chunked = Math.max(chunked, Math.min(trivial, ballBound(q, norm, doc, chunk[0], chunk[1])));
@@ -178,8 +181,14 @@ public final class BoundStudy {
     return Arrays.stream(order, 0, n).mapToInt(Integer::intValue).toArray();
   }
 
-  private static void encodeReal(Path corpus, Path queryFile, Path idFile, int maxQueries,
-      List<float[][]> docs, List<float[][]> queries) throws IOException {
+  private static void encodeReal(
+      Path corpus,
+      Path queryFile,
+      Path idFile,
+      int maxQueries,
+      List<float[][]> docs,
+      List<float[][]> queries)
+      throws IOException {
     Set<String> ids = new HashSet<>(Files.readAllLines(idFile, StandardCharsets.UTF_8));
     try (MetaEmbedEncoder encoder = MetaEmbedEncoder.loadDefault()) {
       List<String> batch = new ArrayList<>();
@@ -212,19 +221,47 @@ public final class BoundStudy {
     }
   }
 
-  private static void print(String data, int docs, int queries, int candidates, int k, int read,
-      int rq, int rc, double[][] needed, double[] slack, double gap) {
-    System.out.printf(Locale.ROOT, "%s: %d documents, %d queries, %d candidates by vector 0, k %d, "
-        + "budget (%d,%d), first pass reads %d document vectors; mean gap between the k-th and next "
-        + "full score %.4f%n%n", data, docs, queries, candidates, k, rq, rc, read, gap);
-    System.out.println("| bound | extra vectors stored per document | mean bound − full score | candidates to score in full: mean | p50 | p90 |");
+  private static void print(
+      String data,
+      int docs,
+      int queries,
+      int candidates,
+      int k,
+      int read,
+      int rq,
+      int rc,
+      double[][] needed,
+      double[] slack,
+      double gap) {
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d documents, %d queries, %d candidates by vector 0, k %d, "
+            + "budget (%d,%d), first pass reads %d document vectors; mean gap between the k-th and next "
+            + "full score %.4f%n%n",
+        data,
+        docs,
+        queries,
+        candidates,
+        k,
+        rq,
+        rc,
+        read,
+        gap);
+    System.out.println(
+        "| bound | extra vectors stored per document | mean bound − full score | candidates to score in full: mean | p50 | p90 |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
     int[] extra = {0, 1, (int) Math.ceil(Math.log((double) rc / read) / Math.log(2))};
     for (int i = 0; i < BOUNDS.length; i++) {
       double[] sorted = needed[i].clone();
       Arrays.sort(sorted);
-      System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.1f%% | %.1f%% | %.1f%% |%n", BOUNDS[i], extra[i], slack[i],
-          100 * Arrays.stream(sorted).average().orElse(0), 100 * sorted[sorted.length / 2],
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.3f | %.1f%% | %.1f%% | %.1f%% |%n",
+          BOUNDS[i],
+          extra[i],
+          slack[i],
+          100 * Arrays.stream(sorted).average().orElse(0),
+          100 * sorted[sorted.length / 2],
           100 * sorted[(int) (sorted.length * 0.9)]);
     }
   }

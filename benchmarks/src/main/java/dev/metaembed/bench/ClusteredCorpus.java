@@ -30,7 +30,13 @@ final class ClusteredCorpus {
   private final float[][] centres;
 
   ClusteredCorpus(
-      long seed, int dim, int docs, int clusters, float topicNoise, float detailNoise, float jitter,
+      long seed,
+      int dim,
+      int docs,
+      int clusters,
+      float topicNoise,
+      float detailNoise,
+      float jitter,
       float queryNoise) {
     this.seed = seed;
     this.dim = dim;
@@ -69,7 +75,8 @@ final class ClusteredCorpus {
     SplittableRandom random = docRandom(id);
     Item item = item(id);
     // advance past the item draws with a distinct stream for the per-vector jitter
-    SplittableRandom vectorRandom = new SplittableRandom(mix(random.nextLong() ^ 0x9E3779B97F4A7C15L));
+    SplittableRandom vectorRandom =
+        new SplittableRandom(mix(random.nextLong() ^ 0x9E3779B97F4A7C15L));
     return vectors(item.topic, item.detail, count, vectorRandom);
   }
 

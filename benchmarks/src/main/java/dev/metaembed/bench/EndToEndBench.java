@@ -1,7 +1,6 @@
 package dev.metaembed.bench;
 
 import dev.metaembed.lucene.codec.VectorStorage;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,15 +31,28 @@ public final class EndToEndBench {
     }
     ClusteredCorpus corpus = options.corpus();
     Map<String, String> machine = EndToEndMachine.describe();
-    log.println("EndToEndBench seed=" + corpus.seed + " docs=" + options.docs + " dim=" + options.dim
-        + " vectors=" + options.vectors + " queries=" + options.queries + " storages=" + options.storages);
+    log.println(
+        "EndToEndBench seed="
+            + corpus.seed
+            + " docs="
+            + options.docs
+            + " dim="
+            + options.dim
+            + " vectors="
+            + options.vectors
+            + " queries="
+            + options.queries
+            + " storages="
+            + options.storages);
     machine.forEach((key, v) -> log.println("  " + key + ": " + v));
 
     EndToEndResults results = measure(options, corpus, log);
     Map<String, String> targets = EndToEndTargets.compute(options, results);
     System.out.print(EndToEndReport.markdown(options, corpus, machine, results, targets));
     if (!options.json.isEmpty()) {
-      Files.writeString(Path.of(options.json), EndToEndJson.json(options, machine, results, targets),
+      Files.writeString(
+          Path.of(options.json),
+          EndToEndJson.json(options, machine, results, targets),
           StandardCharsets.UTF_8);
       log.println("wrote " + options.json);
     }
@@ -50,8 +62,8 @@ public final class EndToEndBench {
    * Builds every index under {@code --dir} (or a temporary directory, deleted afterwards even on
    * failure) and times the queries against them.
    */
-  private static EndToEndResults measure(EndToEndOptions options, ClusteredCorpus corpus,
-      PrintStream log) throws Exception {
+  private static EndToEndResults measure(
+      EndToEndOptions options, ClusteredCorpus corpus, PrintStream log) throws Exception {
     boolean temp = options.dir.isEmpty();
     Path root = temp ? Files.createTempDirectory("metaembed-e2e") : Path.of(options.dir);
     Files.createDirectories(root);
@@ -79,5 +91,4 @@ public final class EndToEndBench {
     }
     return results;
   }
-
 }

@@ -38,11 +38,19 @@ final class EndToEndConfigs {
    * ids per timed query, shared by all configurations of a budget and filled (while still holding
    * nulls) by the exact configuration, which runs first.
    */
-  record Config(IndexSearcher searcher, String index, String storage, String budget, String method,
-      int warmup, int[][] truth, QueryFactory factory) {}
+  record Config(
+      IndexSearcher searcher,
+      String index,
+      String storage,
+      String budget,
+      String method,
+      int warmup,
+      int[][] truth,
+      QueryFactory factory) {}
 
   /** Method name of the brute-force configurations; the --truth storage's defines the ground truth. */
   static final String EXACT = "exact brute force";
+
   /** Method name prefix of the graph-search-only configuration on our --truth index. */
   static final String FIRST_STAGE = "graph search only, k=";
 
@@ -53,51 +61,118 @@ final class EndToEndConfigs {
    * the --truth storage) and {@code lucene} (null when skipped). Each reader gets its own
    * single-threaded IndexSearcher per configuration, except that exact runs share one on --truth.
    */
-  static List<Config> create(EndToEndOptions o, Map<VectorStorage, DirectoryReader> ours,
-      DirectoryReader lucene) {
+  static List<Config> create(
+      EndToEndOptions o, Map<VectorStorage, DirectoryReader> ours, DirectoryReader lucene) {
     List<Config> configs = new ArrayList<>();
     if (lucene != null) {
-      configs.add(new Config(new IndexSearcher(lucene), EndToEndResults.LUCENE, "float32", "-",
-          "KnnFloatVectorQuery k=" + o.knnK, o.warmup, null,
-          q -> new KnnFloatVectorQuery(KNN_FIELD, q[0], o.knnK)));
+      configs.add(
+          new Config(
+              new IndexSearcher(lucene),
+              EndToEndResults.LUCENE,
+              "float32",
+              "-",
+              "KnnFloatVectorQuery k=" + o.knnK,
+              o.warmup,
+              null,
+              q -> new KnnFloatVectorQuery(KNN_FIELD, q[0], o.knnK)));
     }
-    configs.add(new Config(new IndexSearcher(ours.get(o.truth)),
-        EndToEndResults.METAEMBED, o.truth.attributeValue(), "-", FIRST_STAGE + o.candidates, o.warmup, null,
-        q -> new EndToEndFirstStageQuery(ME_FIELD, q[0], o.candidates)));
+    configs.add(
+        new Config(
+            new IndexSearcher(ours.get(o.truth)),
+            EndToEndResults.METAEMBED,
+            o.truth.attributeValue(),
+            "-",
+            FIRST_STAGE + o.candidates,
+            o.warmup,
+            null,
+            q -> new EndToEndFirstStageQuery(ME_FIELD, q[0], o.candidates)));
     IndexSearcher exactSearcher = new IndexSearcher(ours.get(o.truth));
     for (Budget b : o.budgets) {
       int[][] truth = new int[o.queries][];
       QueryFactory exact =
-          q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc()).exact().build();
-      configs.add(new Config(exactSearcher, EndToEndResults.METAEMBED, o.truth.attributeValue(), b.label(),
-          EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX), truth, exact));
+          q ->
+              LateInteractionQuery.builder(ME_FIELD, q)
+                  .k(o.k)
+                  .budget(b.rq(), b.rc())
+                  .exact()
+                  .build();
+      configs.add(
+          new Config(
+              exactSearcher,
+              EndToEndResults.METAEMBED,
+              o.truth.attributeValue(),
+              b.label(),
+              EXACT,
+              Math.min(o.warmup, EXACT_WARMUP_MAX),
+              truth,
+              exact));
       for (var e : ours.entrySet()) { // quantization alone: exact MaxSim on decoded vectors
         if (e.getKey() != o.truth) {
-          configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
-              e.getKey().attributeValue(), b.label(), EXACT, Math.min(o.warmup, EXACT_WARMUP_MAX),
-              truth, exact));
+          configs.add(
+              new Config(
+                  new IndexSearcher(e.getValue()),
+                  EndToEndResults.METAEMBED,
+                  e.getKey().attributeValue(),
+                  b.label(),
+                  EXACT,
+                  Math.min(o.warmup, EXACT_WARMUP_MAX),
+                  truth,
+                  exact));
         }
       }
       for (var e : ours.entrySet()) {
-        configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
-            e.getKey().attributeValue(), b.label(), "LateInteractionQuery", o.warmup, truth,
-            q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc())
-                .candidates(o.candidates).build()));
+        configs.add(
+            new Config(
+                new IndexSearcher(e.getValue()),
+                EndToEndResults.METAEMBED,
+                e.getKey().attributeValue(),
+                b.label(),
+                "LateInteractionQuery",
+                o.warmup,
+                truth,
+                q ->
+                    LateInteractionQuery.builder(ME_FIELD, q)
+                        .k(o.k)
+                        .budget(b.rq(), b.rc())
+                        .candidates(o.candidates)
+                        .build()));
         if (o.prune != null && o.prune.appliesTo(b)) {
           Budget p = o.prune.budget();
-          configs.add(new Config(new IndexSearcher(e.getValue()), EndToEndResults.METAEMBED,
-              e.getKey().attributeValue(), b.label(), "LateInteractionQuery " + o.prune.label(),
-              o.warmup, truth,
-              q -> LateInteractionQuery.builder(ME_FIELD, q).k(o.k).budget(b.rq(), b.rc())
-                  .candidates(o.candidates).prune(p.rq(), p.rc(), o.prune.keep()).build()));
+          configs.add(
+              new Config(
+                  new IndexSearcher(e.getValue()),
+                  EndToEndResults.METAEMBED,
+                  e.getKey().attributeValue(),
+                  b.label(),
+                  "LateInteractionQuery " + o.prune.label(),
+                  o.warmup,
+                  truth,
+                  q ->
+                      LateInteractionQuery.builder(ME_FIELD, q)
+                          .k(o.k)
+                          .budget(b.rq(), b.rc())
+                          .candidates(o.candidates)
+                          .prune(p.rq(), p.rc(), o.prune.keep())
+                          .build()));
         }
       }
       if (lucene != null) {
-        configs.add(new Config(new IndexSearcher(lucene), EndToEndResults.LUCENE, "float32",
-            b.label(), "RescoreTopN(Knn " + o.candidates + ") all doc vectors", o.warmup, truth,
-            q -> RescoreTopNQuery.createLateInteractionQuery(
-                new KnnFloatVectorQuery(KNN_FIELD, q[0], o.candidates), o.candidates, LI_FIELD,
-                Arrays.copyOf(q, b.rq()), VectorSimilarityFunction.DOT_PRODUCT)));
+        configs.add(
+            new Config(
+                new IndexSearcher(lucene),
+                EndToEndResults.LUCENE,
+                "float32",
+                b.label(),
+                "RescoreTopN(Knn " + o.candidates + ") all doc vectors",
+                o.warmup,
+                truth,
+                q ->
+                    RescoreTopNQuery.createLateInteractionQuery(
+                        new KnnFloatVectorQuery(KNN_FIELD, q[0], o.candidates),
+                        o.candidates,
+                        LI_FIELD,
+                        Arrays.copyOf(q, b.rq()),
+                        VectorSimilarityFunction.DOT_PRODUCT)));
       }
     }
     return configs;

@@ -19,6 +19,7 @@ final class EndToEndFirstStageQuery extends Query {
   private final String field;
   private final float[] target;
   private final int k;
+
   /** Nearest documents found by the last rewrite, so the search cannot be optimized away. */
   static volatile long found;
 
@@ -33,9 +34,15 @@ final class EndToEndFirstStageQuery extends Query {
     long hits = 0;
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       var reader = leaf.reader();
-      hits += reader.searchNearestVectors(field, target, k,
-          AcceptDocs.fromLiveDocs(reader.getLiveDocs(), reader.maxDoc()), Integer.MAX_VALUE)
-          .scoreDocs.length;
+      hits +=
+          reader.searchNearestVectors(
+                  field,
+                  target,
+                  k,
+                  AcceptDocs.fromLiveDocs(reader.getLiveDocs(), reader.maxDoc()),
+                  Integer.MAX_VALUE)
+              .scoreDocs
+              .length;
     }
     found = hits;
     return new MatchNoDocsQuery("first stage only");
@@ -54,7 +61,9 @@ final class EndToEndFirstStageQuery extends Query {
   @Override
   public boolean equals(Object other) {
     return other instanceof EndToEndFirstStageQuery that
-        && field.equals(that.field) && k == that.k && Arrays.equals(target, that.target);
+        && field.equals(that.field)
+        && k == that.k
+        && Arrays.equals(target, that.target);
   }
 
   @Override

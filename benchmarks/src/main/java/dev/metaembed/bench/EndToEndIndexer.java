@@ -54,7 +54,8 @@ final class EndToEndIndexer {
   /** Builds our index with the given storage in {@code path} (replacing what is there). */
   IndexStats indexOurs(Path path, VectorStorage storage) throws IOException {
     IndexWriterConfig config = writerConfig().setCodec(new MetaEmbedCodec());
-    return index(EndToEndResults.METAEMBED, storage.attributeValue(), path, config, ourDocs(storage));
+    return index(
+        EndToEndResults.METAEMBED, storage.attributeValue(), path, config, ourDocs(storage));
   }
 
   /** Builds the Lucene baseline index in {@code path} (replacing what is there). */
@@ -82,7 +83,8 @@ final class EndToEndIndexer {
   }
 
   private void warmUp(int n, IndexWriterConfig config, DocBuilder builder) throws IOException {
-    try (Directory dir = new ByteBuffersDirectory(); IndexWriter writer = new IndexWriter(dir, config)) {
+    try (Directory dir = new ByteBuffersDirectory();
+        IndexWriter writer = new IndexWriter(dir, config)) {
       for (int id = 0; id < n; id++) {
         writer.addDocument(builder.build(corpus.doc(id, options.vectors)));
         if (id == n / 2) {
@@ -94,8 +96,9 @@ final class EndToEndIndexer {
   }
 
   private DocBuilder ourDocs(VectorStorage storage) {
-    FieldType type = MetaEmbedField.createFieldType(
-        options.dim, options.vectors, VectorSimilarityFunction.DOT_PRODUCT, storage);
+    FieldType type =
+        MetaEmbedField.createFieldType(
+            options.dim, options.vectors, VectorSimilarityFunction.DOT_PRODUCT, storage);
     return v -> {
       Document doc = new Document();
       doc.add(new MetaEmbedField(ME_FIELD, v, type));
@@ -121,13 +124,15 @@ final class EndToEndIndexer {
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE);
   }
 
-  private IndexStats index(String index, String storage, Path path, IndexWriterConfig config,
-      DocBuilder builder) throws IOException {
+  private IndexStats index(
+      String index, String storage, Path path, IndexWriterConfig config, DocBuilder builder)
+      throws IOException {
     log.println("indexing " + index + " " + storage + " -> " + path);
     long indexNanos;
     long mergeNanos;
     int segments;
-    try (Directory dir = FSDirectory.open(path); IndexWriter writer = new IndexWriter(dir, config)) {
+    try (Directory dir = FSDirectory.open(path);
+        IndexWriter writer = new IndexWriter(dir, config)) {
       indexNanos = addAllAndCommit(writer, builder);
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         segments = reader.leaves().size();
@@ -138,9 +143,14 @@ final class EndToEndIndexer {
       mergeNanos = System.nanoTime() - t0;
     }
     long[] sizes = diskSizes(path);
-    log.printf(Locale.ROOT,
+    log.printf(
+        Locale.ROOT,
         "  done: %.0f docs/s indexing (%d segments), forceMerge %.1f s, %.1f MB on disk, .mvd %.1f MB%n",
-        options.docs / (indexNanos / 1e9), segments, mergeNanos / 1e9, sizes[0] / 1e6, sizes[1] / 1e6);
+        options.docs / (indexNanos / 1e9),
+        segments,
+        mergeNanos / 1e9,
+        sizes[0] / 1e6,
+        sizes[1] / 1e6);
     return new IndexStats(index, storage, indexNanos, mergeNanos, sizes[0], sizes[1], segments);
   }
 
@@ -162,8 +172,12 @@ final class EndToEndIndexer {
       indexNanos += System.nanoTime() - t0;
       if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
         lastReport = System.nanoTime();
-        log.printf(Locale.ROOT, "  %d/%d docs, %.0f docs/s (addDocument time only)%n",
-            start + n, docs, (start + n) / (indexNanos / 1e9));
+        log.printf(
+            Locale.ROOT,
+            "  %d/%d docs, %.0f docs/s (addDocument time only)%n",
+            start + n,
+            docs,
+            (start + n) / (indexNanos / 1e9));
       }
     }
     long t0 = System.nanoTime();

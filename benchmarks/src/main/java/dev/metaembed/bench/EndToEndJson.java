@@ -14,7 +14,10 @@ import java.util.Map;
 final class EndToEndJson {
   private EndToEndJson() {}
 
-  static String json(EndToEndOptions options, Map<String, String> machine, EndToEndResults results,
+  static String json(
+      EndToEndOptions options,
+      Map<String, String> machine,
+      EndToEndResults results,
       Map<String, String> targets) {
     StringBuilder sb = new StringBuilder("{\n  \"options\": {");
     appendMap(sb, options.values);
@@ -31,23 +34,41 @@ final class EndToEndJson {
   }
 
   private static String indexing(IndexStats s, int docs) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "{\"index\": %s, \"storage\": %s, \"segmentsBeforeMerge\": %d, \"indexSeconds\": %.4f, \"forceMergeSeconds\": %.4f, "
             + "\"docsPerSec\": %.2f, \"docsPerSecInclMerge\": %.2f, \"sizeBytes\": %d, \"mvdBytes\": %d}",
-        q(s.index()), q(s.storage()), s.segmentsBeforeMerge(), s.indexNanos() / 1e9, s.mergeNanos() / 1e9,
-        docs / (s.indexNanos() / 1e9), docs / ((s.indexNanos() + s.mergeNanos()) / 1e9), s.sizeBytes(),
+        q(s.index()),
+        q(s.storage()),
+        s.segmentsBeforeMerge(),
+        s.indexNanos() / 1e9,
+        s.mergeNanos() / 1e9,
+        docs / (s.indexNanos() / 1e9),
+        docs / ((s.indexNanos() + s.mergeNanos()) / 1e9),
+        s.sizeBytes(),
         s.mvdBytes());
   }
 
   private static String query(QueryStats s, int threads) {
-    String concurrent = threads > 1
-        ? String.format(Locale.ROOT, "\"threads\": %d, \"qpsThreads\": %.3f, ", threads, s.qpsThreads())
-        : "";
-    return String.format(Locale.ROOT,
+    String concurrent =
+        threads > 1
+            ? String.format(
+                Locale.ROOT, "\"threads\": %d, \"qpsThreads\": %.3f, ", threads, s.qpsThreads())
+            : "";
+    return String.format(
+        Locale.ROOT,
         "{\"index\": %s, \"storage\": %s, \"budget\": %s, \"method\": %s, \"queries\": %d, \"qps\": %.3f, %s"
             + "\"meanMs\": %.4f, \"p50Ms\": %.4f, \"p99Ms\": %.4f, \"recall\": %s}",
-        q(s.index()), q(s.storage()), q(s.budget()), q(s.method()), s.queries(), s.qps(), concurrent,
-        s.meanMs(), s.p50Ms(), s.p99Ms(),
+        q(s.index()),
+        q(s.storage()),
+        q(s.budget()),
+        q(s.method()),
+        s.queries(),
+        s.qps(),
+        concurrent,
+        s.meanMs(),
+        s.p50Ms(),
+        s.p99Ms(),
         Double.isNaN(s.recall()) ? "null" : String.format(Locale.ROOT, "%.4f", s.recall()));
   }
 
@@ -60,7 +81,10 @@ final class EndToEndJson {
   private static void appendMap(StringBuilder sb, Map<String, String> map) {
     boolean first = true;
     for (var e : map.entrySet()) {
-      sb.append(first ? "\n    " : ",\n    ").append(q(e.getKey())).append(": ").append(q(e.getValue()));
+      sb.append(first ? "\n    " : ",\n    ")
+          .append(q(e.getKey()))
+          .append(": ")
+          .append(q(e.getValue()));
       first = false;
     }
     sb.append(map.isEmpty() ? "" : "\n  ");

@@ -31,16 +31,32 @@ final class EndToEndMachine {
     Map<String, String> machine = new LinkedHashMap<>();
     Runtime rt = Runtime.getRuntime();
     machine.put("available processors", Integer.toString(rt.availableProcessors()));
-    machine.put("JVM", System.getProperty("java.vm.name") + " " + Runtime.version()
-        + " (" + System.getProperty("java.vendor") + ")");
-    machine.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    machine.put("JVM flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    machine.put(
+        "JVM",
+        System.getProperty("java.vm.name")
+            + " "
+            + Runtime.version()
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")");
+    machine.put(
+        "OS",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    machine.put(
+        "JVM flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     machine.put("max heap", String.format(Locale.ROOT, "%.0f MB", rt.maxMemory() / 1048576.0));
-    machine.put("jdk.incubator.vector module",
+    machine.put(
+        "jdk.incubator.vector module",
         ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? "present" : "absent");
-    machine.put("Lucene vectorization", vectorizationLog.isEmpty()
-        ? "(no log message captured)" : String.join("; ", vectorizationLog));
+    machine.put(
+        "Lucene vectorization",
+        vectorizationLog.isEmpty()
+            ? "(no log message captured)"
+            : String.join("; ", vectorizationLog));
     machine.put("MaxSim kernel", MaxSimKernel.get().name());
     machine.put("Lucene default codec", Codec.getDefault().getName());
     return machine;
@@ -48,18 +64,19 @@ final class EndToEndMachine {
 
   private static List<String> captureVectorizationLog() {
     List<String> messages = new ArrayList<>();
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        messages.add(record.getLevel() + ": " + record.getMessage());
-      }
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            messages.add(record.getLevel() + ": " + record.getMessage());
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     handler.setLevel(Level.ALL);
     VECTORIZATION_LOGGER.addHandler(handler);
     VectorUtil.dotProduct(new float[] {1f}, new float[] {1f}); // triggers the provider lookup

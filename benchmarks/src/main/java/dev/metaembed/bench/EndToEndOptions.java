@@ -54,7 +54,6 @@ final class EndToEndOptions {
     DEFAULTS.put("truth", "float32");
   }
 
-
   /** Every option as given (defaults filled in), for the JSON report. */
   final Map<String, String> values;
 
@@ -63,18 +62,24 @@ final class EndToEndOptions {
   final long seed;
   final float topicNoise, detailNoise, jitter, queryNoise;
   final boolean skipLucene;
+
   /** Map and touch every index file when the readers open (MMapDirectory preload). */
   final boolean preload;
+
   /** Empty for "a temporary directory"; empty {@link #json} for "no JSON file". */
   final String dir, json;
+
   /** Distinct, in the given order; {@link #truth} always present. */
   final List<VectorStorage> storages;
+
   /**
    * {@code --truth}: the storage whose exact brute force is the ground truth of recall (default
    * float32; a large int8-only run uses int8, so recall then leaves quantization out).
    */
   final VectorStorage truth;
+
   final List<Budget> budgets;
+
   /**
    * {@code --prune RQxRC:KEEP}: also time LateInteractionQuery with {@code prune(RQ, RC, KEEP)} at
    * every larger budget; null when not given.
@@ -136,7 +141,8 @@ final class EndToEndOptions {
     }
     int keep = Integer.parseInt(parts[1]);
     if (keep < k) {
-      throw new IllegalArgumentException("--prune keep must be at least k (" + k + "), got " + keep);
+      throw new IllegalArgumentException(
+          "--prune keep must be at least k (" + k + "), got " + keep);
     }
     return new Prune(parseBudgets(parts[0]).get(0), keep);
   }
@@ -174,19 +180,22 @@ final class EndToEndOptions {
 
   private static void printHelp() {
     System.out.println("EndToEndBench options (defaults):");
-    DEFAULTS.forEach((key, v) -> System.out.println("  --" + key + " " + (v.isEmpty() ? "(none)" : v)));
+    DEFAULTS.forEach(
+        (key, v) -> System.out.println("  --" + key + " " + (v.isEmpty() ? "(none)" : v)));
   }
 
   /** The synthetic data these options describe (deterministic from the seed). */
   ClusteredCorpus corpus() {
-    return new ClusteredCorpus(seed, dim, docs, clusters, topicNoise, detailNoise, jitter, queryNoise);
+    return new ClusteredCorpus(
+        seed, dim, docs, clusters, topicNoise, detailNoise, jitter, queryNoise);
   }
 
   private int intOpt(String name) {
     return Integer.parseInt(values.get(name).trim());
   }
 
-  private static List<VectorStorage> parseStorages(String list, VectorStorage truth, PrintStream log) {
+  private static List<VectorStorage> parseStorages(
+      String list, VectorStorage truth, PrintStream log) {
     List<VectorStorage> storages = new ArrayList<>();
     for (String s : list.split(",")) {
       if (!s.isBlank()) {
@@ -197,7 +206,8 @@ final class EndToEndOptions {
       }
     }
     if (!storages.contains(truth)) {
-      log.println("note: " + truth.attributeValue() + " index added: exact ground truth runs on it");
+      log.println(
+          "note: " + truth.attributeValue() + " index added: exact ground truth runs on it");
       storages.add(0, truth);
     }
     return List.copyOf(storages);

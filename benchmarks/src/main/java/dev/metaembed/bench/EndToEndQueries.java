@@ -48,8 +48,15 @@ final class EndToEndQueries {
     float[][][] timed = queries(0, options.queries);
     float[][][] warm = queries(options.queries, options.warmup);
     int maxRq = options.budgets.stream().mapToInt(EndToEndOptions.Budget::rq).max().orElse(1);
-    log.println("queries: " + options.queries + " timed, " + options.warmup + " warm-up (exact: at most "
-        + EndToEndConfigs.EXACT_WARMUP_MAX + "), max r_q " + maxRq);
+    log.println(
+        "queries: "
+            + options.queries
+            + " timed, "
+            + options.warmup
+            + " warm-up (exact: at most "
+            + EndToEndConfigs.EXACT_WARMUP_MAX
+            + "), max r_q "
+            + maxRq);
     Map<VectorStorage, DirectoryReader> readers = new LinkedHashMap<>();
     DirectoryReader luceneReader = null;
     try {
@@ -105,13 +112,22 @@ final class EndToEndQueries {
         if (concurrent != null) {
           s = s.withQpsThreads(concurrent.qps(c, timed));
         }
-        log.printf(Locale.ROOT,
+        log.printf(
+            Locale.ROOT,
             "  %-9s %-9s %-6s %-40s p50 %8.3f ms  p99 %8.3f ms  recall %s  page faults/query %.0f minor %.1f major%s%n",
-            s.index(), s.storage(), s.budget(), s.method(), s.p50Ms(), s.p99Ms(),
+            s.index(),
+            s.storage(),
+            s.budget(),
+            s.method(),
+            s.p50Ms(),
+            s.p99Ms(),
             EndToEndResults.formatRecall(s.recall()),
             (faultsAfter[0] - faultsBefore[0]) / (double) timed.length,
-            (faultsAfter[1] - faultsBefore[1]) / (double) timed.length, concurrent == null ? ""
-                : String.format(Locale.ROOT, "  QPS@%d threads %.1f", options.threads, s.qpsThreads()));
+            (faultsAfter[1] - faultsBefore[1]) / (double) timed.length,
+            concurrent == null
+                ? ""
+                : String.format(
+                    Locale.ROOT, "  QPS@%d threads %.1f", options.threads, s.qpsThreads()));
         stats.add(s);
       }
     }
@@ -162,9 +178,18 @@ final class EndToEndQueries {
     long total = Arrays.stream(nanos).sum();
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
-    return new QueryStats(c.index(), c.storage(), c.budget(), c.method(), qs.length,
-        total / 1e6 / qs.length, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-        qs.length / (total / 1e9), r, Double.NaN);
+    return new QueryStats(
+        c.index(),
+        c.storage(),
+        c.budget(),
+        c.method(),
+        qs.length,
+        total / 1e6 / qs.length,
+        percentile(sorted, 0.50) / 1e6,
+        percentile(sorted, 0.99) / 1e6,
+        qs.length / (total / 1e9),
+        r,
+        Double.NaN);
   }
 
   /** Hits shared with the ground truth, over k (doc ids are comparable: same docs, one segment). */

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 final class EndToEndResults {
   /** Index name of our indexes ({@code MetaEmbedCodec}). */
   static final String METAEMBED = "metaembed";
+
   /** Index name of the Lucene baseline (default codec). */
   static final String LUCENE = "lucene";
 
@@ -21,7 +22,12 @@ final class EndToEndResults {
    * the Lucene baseline.
    */
   record IndexStats(
-      String index, String storage, long indexNanos, long mergeNanos, long sizeBytes, long mvdBytes,
+      String index,
+      String storage,
+      long indexNanos,
+      long mergeNanos,
+      long sizeBytes,
+      long mvdBytes,
       int segmentsBeforeMerge) {}
 
   /**
@@ -30,12 +36,31 @@ final class EndToEndResults {
    * the extra pass with {@code --threads} concurrent threads, NaN when {@code --threads} is 1.
    */
   record QueryStats(
-      String index, String storage, String budget, String method, int queries, double meanMs,
-      double p50Ms, double p99Ms, double qps, double recall, double qpsThreads) {
+      String index,
+      String storage,
+      String budget,
+      String method,
+      int queries,
+      double meanMs,
+      double p50Ms,
+      double p99Ms,
+      double qps,
+      double recall,
+      double qpsThreads) {
     /** This configuration with the throughput of the concurrent pass filled in. */
     QueryStats withQpsThreads(double concurrentQps) {
-      return new QueryStats(index, storage, budget, method, queries, meanMs, p50Ms, p99Ms, qps,
-          recall, concurrentQps);
+      return new QueryStats(
+          index,
+          storage,
+          budget,
+          method,
+          queries,
+          meanMs,
+          p50Ms,
+          p99Ms,
+          qps,
+          recall,
+          concurrentQps);
     }
   }
 
@@ -60,8 +85,12 @@ final class EndToEndResults {
 
   /** The first query configuration matching all four labels exactly, or null. */
   QueryStats find(String index, String storage, String budget, String method) {
-    return firstQuery(s -> s.index.equals(index) && s.storage.equals(storage)
-        && s.budget.equals(budget) && s.method.equals(method));
+    return firstQuery(
+        s ->
+            s.index.equals(index)
+                && s.storage.equals(storage)
+                && s.budget.equals(budget)
+                && s.method.equals(method));
   }
 
   QueryStats firstQuery(Predicate<QueryStats> filter) {

@@ -37,13 +37,15 @@ final class EndToEndTargets {
     return t;
   }
 
-  private static void latency(Map<String, String> t, EndToEndOptions options, EndToEndResults results) {
+  private static void latency(
+      Map<String, String> t, EndToEndOptions options, EndToEndResults results) {
     QueryStats f32Full = results.find(METAEMBED, "float32", "16x64", LATE_INTERACTION);
     QueryStats f32One = results.find(METAEMBED, "float32", "1x1", LATE_INTERACTION);
     QueryStats knn = results.firstQuery(s -> s.method().startsWith("KnnFloatVectorQuery"));
     if (f32Full != null && f32One != null) {
       t.put("float32 latency(16x64) / latency(1x1), p50", ratio(f32Full.p50Ms(), f32One.p50Ms()));
-      t.put("float32 latency(16x64) / latency(1x1), mean", ratio(f32Full.meanMs(), f32One.meanMs()));
+      t.put(
+          "float32 latency(16x64) / latency(1x1), mean", ratio(f32Full.meanMs(), f32One.meanMs()));
     }
     if (f32One != null && knn != null) {
       String vsKnn = "float32 latency(1x1) / plain KNN k=" + options.knnK + " (Lucene index), ";
@@ -70,35 +72,50 @@ final class EndToEndTargets {
     if (ours == null || lucene == null) {
       return;
     }
-    t.put("indexing docs/s: metaembed float32 / Lucene, excl. forceMerge"
+    t.put(
+        "indexing docs/s: metaembed float32 / Lucene, excl. forceMerge"
             + " (favours the side that flushed more small segments)",
         ratio(lucene.indexNanos(), ours.indexNanos()));
-    t.put("indexing docs/s: metaembed float32 / Lucene, incl. forceMerge"
+    t.put(
+        "indexing docs/s: metaembed float32 / Lucene, incl. forceMerge"
             + " (same final 1-segment index: the fair comparison)",
         ratio(lucene.indexNanos() + lucene.mergeNanos(), ours.indexNanos() + ours.mergeNanos()));
-    t.put("segments before forceMerge: metaembed float32", Integer.toString(ours.segmentsBeforeMerge()));
+    t.put(
+        "segments before forceMerge: metaembed float32",
+        Integer.toString(ours.segmentsBeforeMerge()));
     t.put("segments before forceMerge: Lucene", Integer.toString(lucene.segmentsBeforeMerge()));
     t.put("index size: metaembed float32 / Lucene", ratio(ours.sizeBytes(), lucene.sizeBytes()));
   }
 
-  private static void recall(Map<String, String> t, EndToEndOptions options, EndToEndResults results,
-      String budget) {
+  private static void recall(
+      Map<String, String> t, EndToEndOptions options, EndToEndResults results, String budget) {
     for (VectorStorage storage : options.storages) {
       QueryStats s = results.find(METAEMBED, storage.attributeValue(), budget, LATE_INTERACTION);
       if (s != null) {
-        t.put("recall@" + options.k + " " + storage.attributeValue() + " at " + budget,
+        t.put(
+            "recall@" + options.k + " " + storage.attributeValue() + " at " + budget,
             EndToEndResults.formatRecall(s.recall()));
       }
-      QueryStats exact = results.find(METAEMBED, storage.attributeValue(), budget, EndToEndConfigs.EXACT);
+      QueryStats exact =
+          results.find(METAEMBED, storage.attributeValue(), budget, EndToEndConfigs.EXACT);
       if (exact != null && storage != options.truth) {
-        t.put("recall@" + options.k + " " + storage.attributeValue() + " exact at " + budget
-            + " (quantization alone, vs " + options.truth.attributeValue() + " exact)",
+        t.put(
+            "recall@"
+                + options.k
+                + " "
+                + storage.attributeValue()
+                + " exact at "
+                + budget
+                + " (quantization alone, vs "
+                + options.truth.attributeValue()
+                + " exact)",
             EndToEndResults.formatRecall(exact.recall()));
       }
     }
     QueryStats l = results.firstQuery(s -> s.index().equals(LUCENE) && s.budget().equals(budget));
     if (l != null) {
-      t.put("recall@" + options.k + " Lucene RescoreTopN at " + budget + " (all doc vectors)",
+      t.put(
+          "recall@" + options.k + " Lucene RescoreTopN at " + budget + " (all doc vectors)",
           EndToEndResults.formatRecall(l.recall()));
     }
   }

@@ -24,11 +24,14 @@ final class EndToEndThroughput implements AutoCloseable {
   EndToEndThroughput(int threads, int k) {
     this.threads = threads;
     this.k = k;
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "e2e-query");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "e2e-query");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -42,14 +45,16 @@ final class EndToEndThroughput implements AutoCloseable {
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      futures.add(pool.submit(() -> {
-        ready.countDown();
-        go.await();
-        for (int q = next.getAndIncrement(); q < qs.length; q = next.getAndIncrement()) {
-          c.searcher().search(c.factory().create(qs[q]), k);
-        }
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                ready.countDown();
+                go.await();
+                for (int q = next.getAndIncrement(); q < qs.length; q = next.getAndIncrement()) {
+                  c.searcher().search(c.factory().create(qs[q]), k);
+                }
+                return null;
+              }));
     }
     ready.await();
     long t0 = System.nanoTime();

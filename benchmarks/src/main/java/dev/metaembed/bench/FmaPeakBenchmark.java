@@ -106,8 +106,14 @@ public class FmaPeakBenchmark {
       c7 = c7.fma(va, vb);
     }
     counter.flop += 2L * l * 8 * ITERATIONS;
-    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).reduceLanes(
-        jdk.incubator.vector.VectorOperators.ADD);
+    return c0.add(c1)
+        .add(c2)
+        .add(c3)
+        .add(c4)
+        .add(c5)
+        .add(c6)
+        .add(c7)
+        .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 
   @Benchmark
@@ -143,7 +149,17 @@ public class FmaPeakBenchmark {
       c11 = c11.fma(va, vb);
     }
     counter.flop += 2L * l * 12 * ITERATIONS;
-    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10)
-        .add(c11).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    return c0.add(c1)
+        .add(c2)
+        .add(c3)
+        .add(c4)
+        .add(c5)
+        .add(c6)
+        .add(c7)
+        .add(c8)
+        .add(c9)
+        .add(c10)
+        .add(c11)
+        .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
   }
 }

@@ -69,9 +69,19 @@ final class LatencyStats {
 
   /** The percentiles the load run reports, as JSON fields (no braces). */
   String jsonFields() {
-    return "\"queries\": " + count() + ", \"meanMs\": " + json(meanMs()) + ", \"p50Ms\": "
-        + json(percentileMs(50)) + ", \"p90Ms\": " + json(percentileMs(90)) + ", \"p99Ms\": "
-        + json(percentileMs(99)) + ", \"p999Ms\": " + json(percentileMs(99.9)) + ", \"maxMs\": "
+    return "\"queries\": "
+        + count()
+        + ", \"meanMs\": "
+        + json(meanMs())
+        + ", \"p50Ms\": "
+        + json(percentileMs(50))
+        + ", \"p90Ms\": "
+        + json(percentileMs(90))
+        + ", \"p99Ms\": "
+        + json(percentileMs(99))
+        + ", \"p999Ms\": "
+        + json(percentileMs(99.9))
+        + ", \"maxMs\": "
         + json(maxMs());
   }
 

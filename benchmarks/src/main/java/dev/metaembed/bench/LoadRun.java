@@ -75,19 +75,34 @@ public final class LoadRun {
         }
         int expectedHits = Math.min(options.k, reader.numDocs());
         if (options.warmupSeconds > 0) {
-          log.printf(Locale.ROOT, "warm-up: %d s, %d threads (not recorded)%n", options.warmupSeconds, options.threads);
-          run(options, searcher, queries, expectedHits, options.warmupSeconds, options.seed ^ 0x5bd1e995L);
+          log.printf(
+              Locale.ROOT,
+              "warm-up: %d s, %d threads (not recorded)%n",
+              options.warmupSeconds,
+              options.threads);
+          run(
+              options,
+              searcher,
+              queries,
+              expectedHits,
+              options.warmupSeconds,
+              options.seed ^ 0x5bd1e995L);
         }
         String loadBefore = loadAverage();
         long cpuBefore = processCpuNanos();
-        log.printf(Locale.ROOT, "measured: %d s, %d threads, budgets %s%n", options.seconds, options.threads,
+        log.printf(
+            Locale.ROOT,
+            "measured: %d s, %d threads, budgets %s%n",
+            options.seconds,
+            options.threads,
             options.budgets.stream().map(Budget::label).toList());
         result = run(options, searcher, queries, expectedHits, options.seconds, options.seed);
         result.segments = segments;
         result.loadBefore = loadBefore;
         result.loadAfter = loadAverage();
         long cpuAfter = processCpuNanos();
-        result.cpuSeconds = cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1e9;
+        result.cpuSeconds =
+            cpuBefore < 0 || cpuAfter < 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1e9;
       }
     } finally {
       if (temp) {
@@ -109,23 +124,37 @@ public final class LoadRun {
   }
 
   /** Indexes the corpus into {@code dir} unless it already holds it; returns the segment count. */
-  private static int buildOrReuse(LoadRunOptions options, Directory dir, PrintStream log) throws IOException {
+  private static int buildOrReuse(LoadRunOptions options, Directory dir, PrintStream log)
+      throws IOException {
     if (DirectoryReader.indexExists(dir)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         checkShape(options, reader);
-        log.println("reusing the index in " + options.dir + ": " + reader.numDocs() + " docs, "
-            + reader.leaves().size() + " segments");
+        log.println(
+            "reusing the index in "
+                + options.dir
+                + ": "
+                + reader.numDocs()
+                + " docs, "
+                + reader.leaves().size()
+                + " segments");
         return reader.leaves().size();
       }
     }
-    FieldType type = MetaEmbedField.createFieldType(
-        options.dim, options.vectors, VectorSimilarityFunction.DOT_PRODUCT, options.storage);
+    FieldType type =
+        MetaEmbedField.createFieldType(
+            options.dim, options.vectors, VectorSimilarityFunction.DOT_PRODUCT, options.storage);
     ClusteredCorpus corpus = options.corpus();
-    IndexWriterConfig config = new IndexWriterConfig()
-        .setCodec(new MetaEmbedCodec())
-        .setRAMBufferSizeMB(options.ramMb)
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-    log.printf(Locale.ROOT, "indexing %d docs x %d x %d %s%n", options.docs, options.vectors, options.dim,
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setCodec(new MetaEmbedCodec())
+            .setRAMBufferSizeMB(options.ramMb)
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+    log.printf(
+        Locale.ROOT,
+        "indexing %d docs x %d x %d %s%n",
+        options.docs,
+        options.vectors,
+        options.dim,
         options.storage.attributeValue());
     long t0 = System.nanoTime();
     long lastReport = t0;
@@ -142,49 +171,75 @@ public final class LoadRun {
       writer.commit();
     }
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
-      log.printf(Locale.ROOT, "  indexed in %.1f s, %d segments%n", (System.nanoTime() - t0) / 1e9,
+      log.printf(
+          Locale.ROOT,
+          "  indexed in %.1f s, %d segments%n",
+          (System.nanoTime() - t0) / 1e9,
           reader.leaves().size());
       return reader.leaves().size();
     }
   }
 
   /** Refuses to reuse an index of another shape (documents, dimension, vectors, storage). */
-  private static void checkShape(LoadRunOptions options, DirectoryReader reader) throws IOException {
+  private static void checkShape(LoadRunOptions options, DirectoryReader reader)
+      throws IOException {
     for (LeafReaderContext context : reader.leaves()) {
       MetaEmbedVectorValues values = MetaEmbedVectorValues.get(context.reader(), FIELD);
-      if (values == null || values.dimension() != options.dim || values.maxVectors() != options.vectors
+      if (values == null
+          || values.dimension() != options.dim
+          || values.maxVectors() != options.vectors
           || values.storage() != options.storage) {
-        throw new IllegalArgumentException("--dir " + options.dir + " holds an index of another shape;"
-            + " remove it or give the options it was built with");
+        throw new IllegalArgumentException(
+            "--dir "
+                + options.dir
+                + " holds an index of another shape;"
+                + " remove it or give the options it was built with");
       }
     }
     if (reader.numDocs() != options.docs) {
-      throw new IllegalArgumentException("--dir " + options.dir + " holds " + reader.numDocs()
-          + " docs, --docs is " + options.docs);
+      throw new IllegalArgumentException(
+          "--dir "
+              + options.dir
+              + " holds "
+              + reader.numDocs()
+              + " docs, --docs is "
+              + options.docs);
     }
   }
 
   /** Runs the load for {@code seconds} and returns what every thread recorded. */
-  private static Result run(LoadRunOptions options, IndexSearcher searcher, float[][][] queries,
-      int expectedHits, int seconds, long seed) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(options.threads, r -> {
-      Thread t = new Thread(r, "load");
-      t.setDaemon(true);
-      return t;
-    });
+  private static Result run(
+      LoadRunOptions options,
+      IndexSearcher searcher,
+      float[][][] queries,
+      int expectedHits,
+      int seconds,
+      long seed)
+      throws Exception {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            options.threads,
+            r -> {
+              Thread t = new Thread(r, "load");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       CountDownLatch ready = new CountDownLatch(options.threads);
       CountDownLatch go = new CountDownLatch(1);
       long[] deadline = new long[1];
       List<Future<Worker>> futures = new ArrayList<>();
       for (int t = 0; t < options.threads; t++) {
-        Worker worker = new Worker(options, searcher, queries, expectedHits, new SplittableRandom(seed + t));
-        futures.add(pool.submit(() -> {
-          ready.countDown();
-          go.await();
-          worker.runUntil(deadline[0]);
-          return worker;
-        }));
+        Worker worker =
+            new Worker(options, searcher, queries, expectedHits, new SplittableRandom(seed + t));
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  worker.runUntil(deadline[0]);
+                  return worker;
+                }));
       }
       ready.await();
       long start = System.nanoTime();
@@ -211,7 +266,11 @@ public final class LoadRun {
     final long[] errors;
     Throwable firstError;
 
-    Worker(LoadRunOptions options, IndexSearcher searcher, float[][][] queries, int expectedHits,
+    Worker(
+        LoadRunOptions options,
+        IndexSearcher searcher,
+        float[][][] queries,
+        int expectedHits,
         SplittableRandom random) {
       this.options = options;
       this.searcher = searcher;
@@ -272,6 +331,7 @@ public final class LoadRun {
     Throwable firstError;
     int segments;
     String loadBefore = "", loadAfter = "";
+
     /** CPU time this process got during the measured run (all threads, JIT and GC included). */
     double cpuSeconds = Double.NaN;
 
@@ -307,15 +367,42 @@ public final class LoadRun {
 
     String table(LoadRunOptions o) {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format(Locale.ROOT,
-          "LoadRun: %d threads (%d available processors), %.1f s measured after %d s warm-up; %d docs x %d x %d %s,"
-              + " %d segments, k=%d, candidates=%s; load average before %s, after %s;"
-              + " process CPU %.1f s of %.1f s wall x %d processors%n",
-          o.threads, Runtime.getRuntime().availableProcessors(), wallSeconds, o.warmupSeconds, o.docs, o.vectors,
-          o.dim, o.storage.attributeValue(), segments, o.k, o.candidates > 0 ? o.candidates : "default",
-          loadBefore, loadAfter, cpuSeconds, wallSeconds, Runtime.getRuntime().availableProcessors()));
-      sb.append(String.format(Locale.ROOT, "%-9s %9s %9s %8s %8s %8s %9s %8s %8s %6s%n",
-          "budget", "queries", "QPS", "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "LoadRun: %d threads (%d available processors), %.1f s measured after %d s warm-up; %d docs x %d x %d %s,"
+                  + " %d segments, k=%d, candidates=%s; load average before %s, after %s;"
+                  + " process CPU %.1f s of %.1f s wall x %d processors%n",
+              o.threads,
+              Runtime.getRuntime().availableProcessors(),
+              wallSeconds,
+              o.warmupSeconds,
+              o.docs,
+              o.vectors,
+              o.dim,
+              o.storage.attributeValue(),
+              segments,
+              o.k,
+              o.candidates > 0 ? o.candidates : "default",
+              loadBefore,
+              loadAfter,
+              cpuSeconds,
+              wallSeconds,
+              Runtime.getRuntime().availableProcessors()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-9s %9s %9s %8s %8s %8s %9s %8s %8s %6s%n",
+              "budget",
+              "queries",
+              "QPS",
+              "mean ms",
+              "p50 ms",
+              "p90 ms",
+              "p99 ms",
+              "p99.9 ms",
+              "max ms",
+              "errors"));
       for (int b = 0; b < budgets.size(); b++) {
         row(sb, budgets.get(b).label(), perBudget.get(b), errors[b]);
       }
@@ -324,37 +411,70 @@ public final class LoadRun {
     }
 
     private void row(StringBuilder sb, String label, LatencyStats s, long errorCount) {
-      sb.append(String.format(Locale.ROOT, "%-9s %9d %9.1f %8.3f %8.3f %8.3f %9.3f %8.3f %8.3f %6d%n",
-          label, s.count(), s.count() / wallSeconds, s.meanMs(), s.percentileMs(50), s.percentileMs(90),
-          s.percentileMs(99), s.percentileMs(99.9), s.maxMs(), errorCount));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-9s %9d %9.1f %8.3f %8.3f %8.3f %9.3f %8.3f %8.3f %6d%n",
+              label,
+              s.count(),
+              s.count() / wallSeconds,
+              s.meanMs(),
+              s.percentileMs(50),
+              s.percentileMs(90),
+              s.percentileMs(99),
+              s.percentileMs(99.9),
+              s.maxMs(),
+              errorCount));
     }
 
     String json(LoadRunOptions o, Map<String, String> machine) {
       StringBuilder sb = new StringBuilder("{\"bench\": \"load\", \"options\": {");
       boolean first = true;
       for (var e : o.values.entrySet()) {
-        sb.append(first ? "" : ", ").append(EndToEndJson.q(e.getKey())).append(": ").append(EndToEndJson.q(e.getValue()));
+        sb.append(first ? "" : ", ")
+            .append(EndToEndJson.q(e.getKey()))
+            .append(": ")
+            .append(EndToEndJson.q(e.getValue()));
         first = false;
       }
-      sb.append(String.format(Locale.ROOT,
-          "}, \"availableProcessors\": %d, \"maxSimKernel\": %s, \"jvm\": %s, \"segments\": %d, \"loadAverageBefore\": %s,"
-              + " \"loadAverageAfter\": %s, \"cpuSeconds\": %s, \"seconds\": %.3f, \"errors\": %d, \"qps\": %.2f, \"overall\": {%s}, \"budgets\": [",
-          Runtime.getRuntime().availableProcessors(), EndToEndJson.q(machine.getOrDefault("MaxSim kernel", "")),
-          EndToEndJson.q(machine.getOrDefault("JVM", "")), segments, EndToEndJson.q(loadBefore),
-          EndToEndJson.q(loadAfter), LatencyStats.json(cpuSeconds), wallSeconds, errors(), overall.count() / wallSeconds, overall.jsonFields()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "}, \"availableProcessors\": %d, \"maxSimKernel\": %s, \"jvm\": %s, \"segments\": %d, \"loadAverageBefore\": %s,"
+                  + " \"loadAverageAfter\": %s, \"cpuSeconds\": %s, \"seconds\": %.3f, \"errors\": %d, \"qps\": %.2f, \"overall\": {%s}, \"budgets\": [",
+              Runtime.getRuntime().availableProcessors(),
+              EndToEndJson.q(machine.getOrDefault("MaxSim kernel", "")),
+              EndToEndJson.q(machine.getOrDefault("JVM", "")),
+              segments,
+              EndToEndJson.q(loadBefore),
+              EndToEndJson.q(loadAfter),
+              LatencyStats.json(cpuSeconds),
+              wallSeconds,
+              errors(),
+              overall.count() / wallSeconds,
+              overall.jsonFields()));
       for (int b = 0; b < budgets.size(); b++) {
-        sb.append(b == 0 ? "" : ", ").append(String.format(Locale.ROOT, "{\"budget\": %s, \"qps\": %.2f, \"errors\": %d, %s}",
-            EndToEndJson.q(budgets.get(b).label()), perBudget.get(b).count() / wallSeconds, errors[b],
-            perBudget.get(b).jsonFields()));
+        sb.append(b == 0 ? "" : ", ")
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "{\"budget\": %s, \"qps\": %.2f, \"errors\": %d, %s}",
+                    EndToEndJson.q(budgets.get(b).label()),
+                    perBudget.get(b).count() / wallSeconds,
+                    errors[b],
+                    perBudget.get(b).jsonFields()));
       }
       return sb.append("]}").toString();
     }
   }
 
   /** CPU time of this process so far in nanoseconds, or -1 when the JVM does not tell. */
-  @SuppressForbidden(reason = "the process CPU time is only in the JDK's com.sun.management; checked, -1 without it")
+  @SuppressForbidden(
+      reason =
+          "the process CPU time is only in the JDK's com.sun.management; checked, -1 without it")
   private static long processCpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime()
         : -1;
   }
@@ -368,5 +488,4 @@ public final class LoadRun {
       return "n/a";
     }
   }
-
 }

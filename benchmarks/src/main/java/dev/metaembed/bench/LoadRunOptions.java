@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The command line of {@link LoadRun}: every option with its default, {@code --help}, parsing. */
@@ -42,6 +41,7 @@ final class LoadRunOptions {
   final long seed;
   final VectorStorage storage;
   final List<Budget> budgets;
+
   /** Empty for "a temporary index, deleted at the end"; empty {@link #json} for "no JSON file". */
   final String dir, json;
 
@@ -85,9 +85,11 @@ final class LoadRunOptions {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
-        System.out.println("LoadRun options (defaults; --threads 0 = 4 x available processors,"
-            + " --candidates 0 = the query's default):");
-        DEFAULTS.forEach((key, v) -> System.out.println("  --" + key + " " + (v.isEmpty() ? "(none)" : v)));
+        System.out.println(
+            "LoadRun options (defaults; --threads 0 = 4 x available processors,"
+                + " --candidates 0 = the query's default):");
+        DEFAULTS.forEach(
+            (key, v) -> System.out.println("  --" + key + " " + (v.isEmpty() ? "(none)" : v)));
         return null;
       }
       if (!a.startsWith("--") || !DEFAULTS.containsKey(a.substring(2))) {
@@ -110,7 +112,8 @@ final class LoadRunOptions {
       }
       int[] rqRc = BenchData.budget(b);
       if (rqRc[0] < 1 || rqRc[0] > queryVectors || rqRc[1] < 1) {
-        throw new IllegalArgumentException("budget " + b + " outside 1.." + queryVectors + " x 1..");
+        throw new IllegalArgumentException(
+            "budget " + b + " outside 1.." + queryVectors + " x 1..");
       }
       parsed.add(new Budget(rqRc[0], rqRc[1]));
     }

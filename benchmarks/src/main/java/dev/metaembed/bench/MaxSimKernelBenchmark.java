@@ -91,7 +91,8 @@ public class MaxSimKernelBenchmark {
         switch (kernel) {
           case "panama" -> MaxSimKernel.panama();
           case "scalar" -> MaxSimKernel.scalar();
-          default -> throw new IllegalArgumentException("kernel must be panama or scalar: " + kernel);
+          default ->
+              throw new IllegalArgumentException("kernel must be panama or scalar: " + kernel);
         };
     SplittableRandom random = new SplittableRandom(42);
     float[][] query = BenchData.unitVectors(random, QUERY_VECTORS, dim);

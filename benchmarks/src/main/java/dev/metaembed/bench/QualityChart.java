@@ -69,10 +69,11 @@ public final class QualityChart {
         continue;
       }
       JsonObject row = JsonParser.parseString(line).getAsJsonObject();
-      series.add(new BudgetPoint(
-          row.get("latency_ms_mean").getAsDouble(),
-          row.get("ndcg_at_10").getAsDouble(),
-          "(" + row.get("budget_q").getAsInt() + "," + row.get("budget_d").getAsInt() + ")"));
+      series.add(
+          new BudgetPoint(
+              row.get("latency_ms_mean").getAsDouble(),
+              row.get("ndcg_at_10").getAsDouble(),
+              "(" + row.get("budget_q").getAsInt() + "," + row.get("budget_d").getAsInt() + ")"));
     }
     if (series.isEmpty()) {
       throw new IOException(evalJson + ": no budget lines (expected metaembed eval --json output)");
@@ -91,12 +92,22 @@ public final class QualityChart {
   }
 
   private static JFreeChart chart(XYSeriesCollection data, String title) {
-    JFreeChart chart = ChartFactory.createXYLineChart(
-        title, "mean search latency, ms", "nDCG@10", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            "mean search latency, ms",
+            "nDCG@10",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     LogAxis latency = new LogAxis("mean search latency, ms (log scale)");
     latency.setBase(10);
-    latency.setNumberFormatOverride(new java.text.DecimalFormat("0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
+    latency.setNumberFormatOverride(
+        new java.text.DecimalFormat(
+            "0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
     latency.setSmallestValue(0.01);
     latency.setTickUnit(new NumberTickUnit(Math.log10(2))); // ticks at powers of 2 ms
     plot.setDomainAxis(latency);
@@ -108,13 +119,14 @@ public final class QualityChart {
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(2f));
     }
-    renderer.setDefaultItemLabelGenerator(new StandardXYItemLabelGenerator() {
-      @Override
-      public String generateLabel(org.jfree.data.xy.XYDataset dataset, int series, int item) {
-        XYDataItem point = ((XYSeriesCollection) dataset).getSeries(series).getDataItem(item);
-        return point instanceof BudgetPoint budgetPoint ? budgetPoint.budget : "";
-      }
-    });
+    renderer.setDefaultItemLabelGenerator(
+        new StandardXYItemLabelGenerator() {
+          @Override
+          public String generateLabel(org.jfree.data.xy.XYDataset dataset, int series, int item) {
+            XYDataItem point = ((XYSeriesCollection) dataset).getSeries(series).getDataItem(item);
+            return point instanceof BudgetPoint budgetPoint ? budgetPoint.budget : "";
+          }
+        });
     renderer.setDefaultItemLabelsVisible(true);
     plot.setRenderer(renderer);
     return chart;

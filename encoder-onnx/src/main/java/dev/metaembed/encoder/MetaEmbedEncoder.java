@@ -79,7 +79,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
       if (config.image() == null && model.hasImageInput()) {
         model.close();
         throw new IllegalArgumentException(
-            modelDir.resolve(EncoderConfig.FILE_NAME) + ": field \"image\" is required with inputs.pixel_values");
+            modelDir.resolve(EncoderConfig.FILE_NAME)
+                + ": field \"image\" is required with inputs.pixel_values");
       }
       return new MetaEmbedEncoder(config, options, tokenizer, model, scheme);
     } catch (IOException | RuntimeException e) {
@@ -102,7 +103,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
   }
 
   /** A built-in model with these options, unpacked once to the cache. */
-  public static MetaEmbedEncoder load(BuiltinModel model, EncoderOptions options) throws IOException {
+  public static MetaEmbedEncoder load(BuiltinModel model, EncoderOptions options)
+      throws IOException {
     return load(model.directory(), options);
   }
 
@@ -124,7 +126,9 @@ public final class MetaEmbedEncoder implements AutoCloseable {
   public float[][] encodeDocument(String text, BufferedImage image) throws IOException {
     if (images == null) {
       throw new IllegalArgumentException(
-          "this model takes no images: its " + EncoderConfig.FILE_NAME + " has no \"image\" section and no inputs.pixel_values");
+          "this model takes no images: its "
+              + EncoderConfig.FILE_NAME
+              + " has no \"image\" section and no inputs.pixel_values");
     }
     if (image == null) {
       throw new IllegalArgumentException("image must not be null");
@@ -173,7 +177,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     }
   }
 
-  private List<float[][]> encodeOpen(List<String> texts, Side side, float[] pixels) throws IOException {
+  private List<float[][]> encodeOpen(List<String> texts, Side side, float[] pixels)
+      throws IOException {
     TextTokenizer.Tokens[] tokens = new TextTokenizer.Tokens[texts.size()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = tokenize(texts.get(i), side);
@@ -181,9 +186,12 @@ public final class MetaEmbedEncoder implements AutoCloseable {
     // dynamic padding: batch neighbours by length, so little compute goes to padding
     Integer[] order = IntStream.range(0, tokens.length).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingInt(i -> tokens[i].length()));
-    List<float[][]> out = new ArrayList<>(java.util.Collections.nCopies(tokens.length, (float[][]) null));
+    List<float[][]> out =
+        new ArrayList<>(java.util.Collections.nCopies(tokens.length, (float[][]) null));
     int batchSize =
-        config.maxBatchSize() > 0 ? Math.min(config.maxBatchSize(), options.batchSize()) : options.batchSize();
+        config.maxBatchSize() > 0
+            ? Math.min(config.maxBatchSize(), options.batchSize())
+            : options.batchSize();
     for (int start = 0; start < order.length; start += batchSize) {
       int end = Math.min(order.length, start + batchSize);
       long[][] batch = new long[end - start][];
@@ -203,7 +211,8 @@ public final class MetaEmbedEncoder implements AutoCloseable {
       throw new IllegalArgumentException("empty text: there is nothing to encode");
     }
     int metaTokens = config.mode() == Mode.META_TOKENS ? side.metaTokenIds().length : 0;
-    TextTokenizer.Tokens tokens = tokenizer.encode(side.prefix() + text, config.maxLength() - metaTokens);
+    TextTokenizer.Tokens tokens =
+        tokenizer.encode(side.prefix() + text, config.maxLength() - metaTokens);
     if (metaTokens == 0) {
       return tokens;
     }

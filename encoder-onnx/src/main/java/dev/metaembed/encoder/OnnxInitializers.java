@@ -3,7 +3,6 @@ package dev.metaembed.encoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +49,8 @@ final class OnnxInitializers {
         }
       }
     } catch (IndexOutOfBoundsException | IllegalStateException e) {
-      throw new IllegalArgumentException(file + ": not a valid ONNX model (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          file + ": not a valid ONNX model (" + e.getMessage() + ")", e);
     }
     for (String name : names) {
       if (found.containsKey(name) == false) {
@@ -71,7 +71,8 @@ final class OnnxInitializers {
     int unpackedFloats = 0;
     for (Field field : fields(bytes, -1)) {
       switch (field.number()) {
-        case 1 -> dims = field.wireType() == 2 ? varints(field.bytes()) : append(dims, field.value());
+        case 1 ->
+            dims = field.wireType() == 2 ? varints(field.bytes()) : append(dims, field.value());
         case 2 -> dataType = field.value();
         case 4 -> {
           if (field.wireType() == 2) {
@@ -90,19 +91,28 @@ final class OnnxInitializers {
       return null;
     }
     String problem =
-        dataType != FLOAT ? "is not float32 (ONNX data type " + dataType + ")"
-            : location == EXTERNAL ? "is stored outside the .onnx file (external data is not supported)"
-            : unpackedFloats > 0 ? "stores its values unpacked (not supported)"
-            : null;
+        dataType != FLOAT
+            ? "is not float32 (ONNX data type " + dataType + ")"
+            : location == EXTERNAL
+                ? "is stored outside the .onnx file (external data is not supported)"
+                : unpackedFloats > 0 ? "stores its values unpacked (not supported)" : null;
     if (problem != null) {
       throw new IllegalArgumentException(file + ": initializer \"" + name + "\" " + problem);
     }
-    ByteBuffer data = raw != null ? raw : packedFloats != null ? packedFloats : ByteBuffer.allocate(0);
-    FloatTensor tensor = new FloatTensor(name, dims, data.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+    ByteBuffer data =
+        raw != null ? raw : packedFloats != null ? packedFloats : ByteBuffer.allocate(0);
+    FloatTensor tensor =
+        new FloatTensor(name, dims, data.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
     if (tensor.values().remaining() != tensor.size()) {
       throw new IllegalArgumentException(
-          file + ": initializer \"" + name + "\" of shape " + Arrays.toString(dims) + " holds "
-              + tensor.values().remaining() + " values");
+          file
+              + ": initializer \""
+              + name
+              + "\" of shape "
+              + Arrays.toString(dims)
+              + " holds "
+              + tensor.values().remaining()
+              + " values");
     }
     return tensor;
   }
@@ -129,7 +139,9 @@ final class OnnxInitializers {
               yield new Field(fieldNumber, wireType, 0, bytes);
             }
             case 5 -> new Field(fieldNumber, wireType, in.getInt(), null);
-            default -> throw new IllegalStateException("wire type " + wireType + " at byte " + in.position());
+            default ->
+                throw new IllegalStateException(
+                    "wire type " + wireType + " at byte " + in.position());
           };
       if (number == -1 || fieldNumber == number) {
         fields.add(field);

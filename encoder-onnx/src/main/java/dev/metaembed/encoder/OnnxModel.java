@@ -25,19 +25,22 @@ final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final EncoderConfig config;
   private final Path file;
+
   /** Initializers replaced by the config's trained weights; open as long as the session. */
   private final Map<String, OnnxTensor> editedInitializers;
 
   OnnxModel(Path modelDir, EncoderConfig config, int intraOpThreads) throws IOException {
     Path file = modelDir.resolve(config.model());
     if (Files.isRegularFile(file) == false) {
-      throw new NoSuchFileException(file.toString(), null, "model file named by \"model\" in " + EncoderConfig.FILE_NAME);
+      throw new NoSuchFileException(
+          file.toString(), null, "model file named by \"model\" in " + EncoderConfig.FILE_NAME);
     }
     this.file = file;
     this.config = config;
-    this.editedInitializers = config.weights() == null
-        ? Map.of()
-        : WeightEdits.build(env, modelDir, file, config.weights());
+    this.editedInitializers =
+        config.weights() == null
+            ? Map.of()
+            : WeightEdits.build(env, modelDir, file, config.weights());
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
@@ -66,21 +69,37 @@ final class OnnxModel implements AutoCloseable {
     for (var input : config.inputs().entrySet()) {
       if (session.getInputNames().contains(input.getValue()) == false) {
         throw new IllegalArgumentException(
-            EncoderConfig.FILE_NAME + ": field \"inputs." + input.getKey() + "\" names \"" + input.getValue()
-                + "\", which " + file.getFileName() + " does not have; its inputs: " + session.getInputNames());
+            EncoderConfig.FILE_NAME
+                + ": field \"inputs."
+                + input.getKey()
+                + "\" names \""
+                + input.getValue()
+                + "\", which "
+                + file.getFileName()
+                + " does not have; its inputs: "
+                + session.getInputNames());
       }
     }
     for (String name : session.getInputNames()) {
       if (config.inputs().containsValue(name) == false) {
         throw new IllegalArgumentException(
-            EncoderConfig.FILE_NAME + ": " + file.getFileName() + " needs input \"" + name
+            EncoderConfig.FILE_NAME
+                + ": "
+                + file.getFileName()
+                + " needs input \""
+                + name
                 + "\", which field \"inputs\" does not map (keys: input_ids, attention_mask, token_type_ids, pixel_values)");
       }
     }
     if (session.getOutputNames().contains(config.output()) == false) {
       throw new IllegalArgumentException(
-          EncoderConfig.FILE_NAME + ": field \"output\" names \"" + config.output() + "\", which "
-              + file.getFileName() + " does not have; its outputs: " + session.getOutputNames());
+          EncoderConfig.FILE_NAME
+              + ": field \"output\" names \""
+              + config.output()
+              + "\", which "
+              + file.getFileName()
+              + " does not have; its outputs: "
+              + session.getOutputNames());
     }
     try {
       NodeInfo output = session.getOutputInfo().get(config.output());
@@ -89,9 +108,18 @@ final class OnnxModel implements AutoCloseable {
         long last = shape.length == 3 ? shape[2] : -2;
         if (shape.length != 3 || (last > 0 && last != config.dimension())) {
           throw new IllegalArgumentException(
-              EncoderConfig.FILE_NAME + ": field \"dimension\" is " + config.dimension() + " but output \""
-                  + config.output() + "\" of " + file.getFileName() + " has shape " + java.util.Arrays.toString(shape)
-                  + " (expected [batch, sequence, " + config.dimension() + "])");
+              EncoderConfig.FILE_NAME
+                  + ": field \"dimension\" is "
+                  + config.dimension()
+                  + " but output \""
+                  + config.output()
+                  + "\" of "
+                  + file.getFileName()
+                  + " has shape "
+                  + java.util.Arrays.toString(shape)
+                  + " (expected [batch, sequence, "
+                  + config.dimension()
+                  + "])");
         }
       }
     } catch (OrtException e) {
@@ -126,23 +154,45 @@ final class OnnxModel implements AutoCloseable {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       inputs.put(config.inputs().get("input_ids"), OnnxTensor.createTensor(env, ids.flip(), shape));
-      inputs.put(config.inputs().get("attention_mask"), OnnxTensor.createTensor(env, mask.flip(), shape));
+      inputs.put(
+          config.inputs().get("attention_mask"), OnnxTensor.createTensor(env, mask.flip(), shape));
       if (config.inputs().containsKey("token_type_ids")) {
-        inputs.put(config.inputs().get("token_type_ids"), OnnxTensor.createTensor(env, LongBuffer.allocate(batch * length), shape));
+        inputs.put(
+            config.inputs().get("token_type_ids"),
+            OnnxTensor.createTensor(env, LongBuffer.allocate(batch * length), shape));
       }
       if (hasImageInput()) { // a text without image gets zeros: the mean image after normalization
         long[] shapeOfBatch = pixelShape.clone();
         shapeOfBatch[0] = batch;
-        float[] values = pixels != null ? pixels : new float[Math.toIntExact(batch * (pixelShape[1] * pixelShape[2] * pixelShape[3]))];
-        inputs.put(config.inputs().get("pixel_values"), OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shapeOfBatch));
+        float[] values =
+            pixels != null
+                ? pixels
+                : new float
+                    [Math.toIntExact(batch * (pixelShape[1] * pixelShape[2] * pixelShape[3]))];
+        inputs.put(
+            config.inputs().get("pixel_values"),
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shapeOfBatch));
       }
       try (OrtSession.Result result = session.run(inputs)) {
         OnnxTensor output = (OnnxTensor) result.get(config.output()).orElseThrow();
         long[] outShape = output.getInfo().getShape();
-        if (outShape.length != 3 || outShape[0] != batch || outShape[1] != length || outShape[2] != config.dimension()) {
+        if (outShape.length != 3
+            || outShape[0] != batch
+            || outShape[1] != length
+            || outShape[2] != config.dimension()) {
           throw new IllegalStateException(
-              file.getFileName() + ": output \"" + config.output() + "\" has shape " + java.util.Arrays.toString(outShape)
-                  + ", expected [" + batch + ", " + length + ", " + config.dimension() + "] (field \"dimension\")");
+              file.getFileName()
+                  + ": output \""
+                  + config.output()
+                  + "\" has shape "
+                  + java.util.Arrays.toString(outShape)
+                  + ", expected ["
+                  + batch
+                  + ", "
+                  + length
+                  + ", "
+                  + config.dimension()
+                  + "] (field \"dimension\")");
         }
         FloatBuffer buffer = output.getFloatBuffer();
         float[] states = new float[buffer.remaining()];

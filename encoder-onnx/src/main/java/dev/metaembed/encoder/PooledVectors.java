@@ -52,10 +52,14 @@ final class PooledVectors {
           case CLOSEST_TO_MEAN -> byCosine(states, item, content, mean, maxVectors - 1, true);
           case FARTHEST_FROM_MEAN -> byCosine(states, item, content, mean, maxVectors - 1, false);
           case SEGMENT_MEANS -> segmentMeans(states, item, content, maxVectors - 1);
-          case BLEND_TEXT_ORDER -> blend(mean, tokenVectors(states, item, content, maxVectors - 1), 1f);
-          case BLEND_TEXT_ORDER_HALF -> blend(mean, tokenVectors(states, item, content, maxVectors - 1), 0.5f);
-          case SEGMENTS_THEN_TEXT_ORDER -> segmentsThenTokens(states, item, content, maxVectors - 1, null);
-          case SEGMENTS_THEN_BLEND -> segmentsThenTokens(states, item, content, maxVectors - 1, mean);
+          case BLEND_TEXT_ORDER ->
+              blend(mean, tokenVectors(states, item, content, maxVectors - 1), 1f);
+          case BLEND_TEXT_ORDER_HALF ->
+              blend(mean, tokenVectors(states, item, content, maxVectors - 1), 0.5f);
+          case SEGMENTS_THEN_TEXT_ORDER ->
+              segmentsThenTokens(states, item, content, maxVectors - 1, null);
+          case SEGMENTS_THEN_BLEND ->
+              segmentsThenTokens(states, item, content, maxVectors - 1, mean);
         };
     float[][] vectors = new float[1 + finer.length][];
     vectors[0] = mean;
@@ -118,7 +122,12 @@ final class PooledVectors {
       order[i] = i;
       cosine[i] = Vectors.cosine(all[i], mean);
     }
-    java.util.Arrays.sort(order, (a, b) -> closestFirst ? Double.compare(cosine[b], cosine[a]) : Double.compare(cosine[a], cosine[b]));
+    java.util.Arrays.sort(
+        order,
+        (a, b) ->
+            closestFirst
+                ? Double.compare(cosine[b], cosine[a])
+                : Double.compare(cosine[a], cosine[b]));
     float[][] chosen = new float[Math.min(max, all.length)][];
     for (int i = 0; i < chosen.length; i++) {
       chosen[i] = all[order[i]];

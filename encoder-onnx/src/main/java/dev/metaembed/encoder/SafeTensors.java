@@ -36,12 +36,19 @@ final class SafeTensors {
     }
     long headerLength = bytes.getLong();
     if (headerLength < 2 || headerLength > bytes.remaining()) {
-      throw invalid(file, "header length " + headerLength + " does not fit the file's " + bytes.capacity() + " bytes");
+      throw invalid(
+          file,
+          "header length "
+              + headerLength
+              + " does not fit the file's "
+              + bytes.capacity()
+              + " bytes");
     }
     JsonObject header;
     try {
-      JsonElement json = JsonParser.parseString(
-          new String(bytes.array(), 8, (int) headerLength, StandardCharsets.UTF_8));
+      JsonElement json =
+          JsonParser.parseString(
+              new String(bytes.array(), 8, (int) headerLength, StandardCharsets.UTF_8));
       if (json.isJsonObject() == false) {
         throw invalid(file, "the header is not a JSON object");
       }
@@ -49,8 +56,10 @@ final class SafeTensors {
     } catch (JsonParseException e) {
       throw invalid(file, "the header is not valid JSON: " + e.getMessage());
     }
-    ByteBuffer data = bytes.slice(8 + (int) headerLength, bytes.capacity() - 8 - (int) headerLength)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data =
+        bytes
+            .slice(8 + (int) headerLength, bytes.capacity() - 8 - (int) headerLength)
+            .order(ByteOrder.LITTLE_ENDIAN);
     Map<String, FloatTensor> tensors = new LinkedHashMap<>();
     for (String name : header.keySet()) {
       if (name.equals("__metadata__") == false) {
@@ -78,15 +87,34 @@ final class SafeTensors {
       long end = info.getAsJsonArray("data_offsets").get(1).getAsLong();
       FloatTensor tensor = new FloatTensor(name, shape, null);
       if (begin < 0 || end > data.capacity() || end - begin != 4 * tensor.size()) {
-        throw invalid(file, "tensor \"" + name + "\" has data_offsets [" + begin + ", " + end + "] but shape "
-            + Arrays.toString(shape) + " needs " + 4 * tensor.size() + " of the " + data.capacity() + " data bytes");
+        throw invalid(
+            file,
+            "tensor \""
+                + name
+                + "\" has data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] but shape "
+                + Arrays.toString(shape)
+                + " needs "
+                + 4 * tensor.size()
+                + " of the "
+                + data.capacity()
+                + " data bytes");
       }
-      ByteBuffer values = data.slice((int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer values =
+          data.slice((int) begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
       return new FloatTensor(name, shape, values.asFloatBuffer());
-    } catch (IllegalStateException | NullPointerException | ClassCastException | UnsupportedOperationException
+    } catch (IllegalStateException
+        | NullPointerException
+        | ClassCastException
+        | UnsupportedOperationException
         | NumberFormatException
-        | IndexOutOfBoundsException | ArithmeticException e) {
-      throw invalid(file, "tensor \"" + name + "\" needs dtype, shape and data_offsets (" + e + ")");
+        | IndexOutOfBoundsException
+        | ArithmeticException e) {
+      throw invalid(
+          file, "tensor \"" + name + "\" needs dtype, shape and data_offsets (" + e + ")");
     }
   }
 

@@ -20,7 +20,8 @@ final class TextTokenizer implements AutoCloseable {
 
   static TextTokenizer load(Path file) throws IOException {
     if (Files.isRegularFile(file) == false) {
-      throw new java.nio.file.NoSuchFileException(file.toString(), null, "tokenizer file not found");
+      throw new java.nio.file.NoSuchFileException(
+          file.toString(), null, "tokenizer file not found");
     }
     NativeLibraries.configureDjl();
     Map<String, String> options =
@@ -28,7 +29,8 @@ final class TextTokenizer implements AutoCloseable {
     try {
       return new TextTokenizer(HuggingFaceTokenizer.newInstance(file, options));
     } catch (RuntimeException e) { // DJL reports a malformed file as a runtime exception
-      throw new IllegalArgumentException(file + ": not a valid tokenizer.json: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + ": not a valid tokenizer.json: " + e.getMessage(), e);
     }
   }
 

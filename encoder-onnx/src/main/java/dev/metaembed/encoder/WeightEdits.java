@@ -34,11 +34,14 @@ final class WeightEdits {
    *
    * @throws IllegalArgumentException naming the file, edit and tensor when names or shapes do not fit
    */
-  static Map<String, OnnxTensor> build(OrtEnvironment env, Path modelDir, Path onnxFile, Weights weights)
-      throws IOException {
+  static Map<String, OnnxTensor> build(
+      OrtEnvironment env, Path modelDir, Path onnxFile, Weights weights) throws IOException {
     Path file = modelDir.resolve(weights.file());
     if (Files.isRegularFile(file) == false) {
-      throw new NoSuchFileException(file.toString(), null, "weights file named by \"weights.file\" in " + EncoderConfig.FILE_NAME);
+      throw new NoSuchFileException(
+          file.toString(),
+          null,
+          "weights file named by \"weights.file\" in " + EncoderConfig.FILE_NAME);
     }
     Map<String, FloatTensor> trained = SafeTensors.read(file);
     checkAllUsed(file, trained.keySet(), weights.edits());
@@ -48,14 +51,21 @@ final class WeightEdits {
     try {
       for (Edit edit : weights.edits()) {
         FloatTensor original = originals.get(edit.initializer());
-        FloatTensor edited = edit.appendRows() != null
-            ? appendRows(file, original, tensor(file, trained, edit.appendRows()))
-            : addProduct(file, original, tensor(file, trained, edit.product().get(0)), tensor(file, trained, edit.product().get(1)));
-        replacements.put(edit.initializer(), OnnxTensor.createTensor(env, edited.values(), edited.shape()));
+        FloatTensor edited =
+            edit.appendRows() != null
+                ? appendRows(file, original, tensor(file, trained, edit.appendRows()))
+                : addProduct(
+                    file,
+                    original,
+                    tensor(file, trained, edit.product().get(0)),
+                    tensor(file, trained, edit.product().get(1)));
+        replacements.put(
+            edit.initializer(), OnnxTensor.createTensor(env, edited.values(), edited.shape()));
       }
     } catch (OrtException e) {
       close(replacements);
-      throw new IOException(onnxFile + ": cannot create the edited initializers: " + e.getMessage(), e);
+      throw new IOException(
+          onnxFile + ": cannot create the edited initializers: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       close(replacements);
       throw e;
@@ -69,22 +79,44 @@ final class WeightEdits {
 
   /** [n, d] followed by [m, d] gives [n + m, d]. */
   private static FloatTensor appendRows(Path file, FloatTensor original, FloatTensor rows) {
-    if (original.shape().length != 2 || rows.shape().length != 2 || original.shape()[1] != rows.shape()[1]) {
-      throw mismatch(file, "rows " + rows.name() + " " + Arrays.toString(rows.shape()) + " cannot be appended to",
+    if (original.shape().length != 2
+        || rows.shape().length != 2
+        || original.shape()[1] != rows.shape()[1]) {
+      throw mismatch(
+          file,
+          "rows " + rows.name() + " " + Arrays.toString(rows.shape()) + " cannot be appended to",
           original);
     }
     FloatBuffer values = direct(original.size() + rows.size());
     values.put(original.values().duplicate()).put(rows.values().duplicate()).flip();
-    return new FloatTensor(original.name(), new long[] {original.shape()[0] + rows.shape()[0], original.shape()[1]}, values);
+    return new FloatTensor(
+        original.name(),
+        new long[] {original.shape()[0] + rows.shape()[0], original.shape()[1]},
+        values);
   }
 
   /** W [in, out] + A [in, r] · B [r, out]. */
-  private static FloatTensor addProduct(Path file, FloatTensor weight, FloatTensor a, FloatTensor b) {
+  private static FloatTensor addProduct(
+      Path file, FloatTensor weight, FloatTensor a, FloatTensor b) {
     long[] w = weight.shape();
-    if (w.length != 2 || a.shape().length != 2 || b.shape().length != 2
-        || a.shape()[0] != w[0] || b.shape()[1] != w[1] || a.shape()[1] != b.shape()[0]) {
-      throw mismatch(file, "the product of " + a.name() + " " + Arrays.toString(a.shape()) + " and " + b.name() + " "
-          + Arrays.toString(b.shape()) + " cannot be added to", weight);
+    if (w.length != 2
+        || a.shape().length != 2
+        || b.shape().length != 2
+        || a.shape()[0] != w[0]
+        || b.shape()[1] != w[1]
+        || a.shape()[1] != b.shape()[0]) {
+      throw mismatch(
+          file,
+          "the product of "
+              + a.name()
+              + " "
+              + Arrays.toString(a.shape())
+              + " and "
+              + b.name()
+              + " "
+              + Arrays.toString(b.shape())
+              + " cannot be added to",
+          weight);
     }
     int rows = (int) w[0];
     int columns = (int) w[1];
@@ -107,7 +139,8 @@ final class WeightEdits {
   private static FloatTensor tensor(Path file, Map<String, FloatTensor> trained, String name) {
     FloatTensor tensor = trained.get(name);
     if (tensor == null) {
-      throw new IllegalArgumentException(file + ": has no tensor \"" + name + "\" (named in \"weights.edits\")");
+      throw new IllegalArgumentException(
+          file + ": has no tensor \"" + name + "\" (named in \"weights.edits\")");
     }
     return tensor;
   }
@@ -121,18 +154,31 @@ final class WeightEdits {
       }
     }
     if (unused.isEmpty() == false) {
-      throw new IllegalArgumentException(file + ": tensors " + unused.stream().sorted().toList()
-          + " are used by no edit in \"weights.edits\" (a mismatched " + EncoderConfig.FILE_NAME + "?)");
+      throw new IllegalArgumentException(
+          file
+              + ": tensors "
+              + unused.stream().sorted().toList()
+              + " are used by no edit in \"weights.edits\" (a mismatched "
+              + EncoderConfig.FILE_NAME
+              + "?)");
     }
   }
 
   private static IllegalArgumentException mismatch(Path file, String what, FloatTensor original) {
-    return new IllegalArgumentException(file + ": " + what + " initializer \"" + original.name() + "\" "
-        + Arrays.toString(original.shape()));
+    return new IllegalArgumentException(
+        file
+            + ": "
+            + what
+            + " initializer \""
+            + original.name()
+            + "\" "
+            + Arrays.toString(original.shape()));
   }
 
   private static FloatBuffer direct(long size) {
-    return ByteBuffer.allocateDirect(Math.toIntExact(4 * size)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    return ByteBuffer.allocateDirect(Math.toIntExact(4 * size))
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   private static float[] floats(FloatBuffer buffer) {

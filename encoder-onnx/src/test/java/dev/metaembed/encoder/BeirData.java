@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** A BEIR-format retrieval set (corpus.jsonl, queries.jsonl, qrels.tsv), for tests and studies. */
-record BeirData(Map<String, String> corpus, Map<String, String> queries, Map<String, Set<String>> qrels) {
+record BeirData(
+    Map<String, String> corpus, Map<String, String> queries, Map<String, Set<String>> qrels) {
 
   static BeirData read(Path dir) throws IOException {
     Map<String, String> corpus = new LinkedHashMap<>();

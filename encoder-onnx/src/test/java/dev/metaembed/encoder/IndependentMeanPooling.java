@@ -19,9 +19,13 @@ final class IndependentMeanPooling implements AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
 
   IndependentMeanPooling(Path modelDir) throws Exception {
-    session = env.createSession(modelDir.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
-    tokenizer = HuggingFaceTokenizer.newInstance(modelDir.resolve("tokenizer.json"),
-        Map.of("truncation", "true", "maxLength", "256", "padding", "false"));
+    session =
+        env.createSession(
+            modelDir.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
+    tokenizer =
+        HuggingFaceTokenizer.newInstance(
+            modelDir.resolve("tokenizer.json"),
+            Map.of("truncation", "true", "maxLength", "256", "padding", "false"));
   }
 
   float[] embed(String text) throws Exception {
@@ -33,7 +37,8 @@ final class IndependentMeanPooling implements AutoCloseable {
     try (OnnxTensor a = OnnxTensor.createTensor(env, input);
         OnnxTensor b = OnnxTensor.createTensor(env, mask);
         OnnxTensor c = OnnxTensor.createTensor(env, types);
-        OrtSession.Result result = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+        OrtSession.Result result =
+            session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
       float[][][] states = (float[][][]) result.get("last_hidden_state").orElseThrow().getValue();
       float[] mean = new float[states[0][0].length];
       for (float[] token : states[0]) {

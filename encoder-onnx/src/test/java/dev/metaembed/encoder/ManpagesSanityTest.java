@@ -35,7 +35,8 @@ class ManpagesSanityTest {
     Encoded encoded = encode(BuiltinModel.POOLED_MINILM, data);
     List<float[]> plainDocs = new ArrayList<>();
     List<float[]> plainQueries = new ArrayList<>();
-    try (IndependentMeanPooling plain = new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
+    try (IndependentMeanPooling plain =
+        new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
       for (String id : docIds) {
         plainDocs.add(plain.embed(data.corpus().get(id)));
       }
@@ -58,14 +59,22 @@ class ManpagesSanityTest {
       plainFirst += relevant.contains(docIds.get(single)) ? 1 : 0;
       agree += smallest == single ? 1 : 0;
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "ManpagesSanityTest pooled: %d queries x %d docs: relevant page first: full budget %.3f, (1,1) %.3f,"
             + " plain single-vector %.3f (chance %.3f); (1,1) top hit = plain top hit for %.3f%n",
-        QUERIES, docIds.size(), fullFirst / (double) QUERIES, smallestFirst / (double) QUERIES,
-        plainFirst / (double) QUERIES, 1.0 / docIds.size(), agree / (double) QUERIES);
+        QUERIES,
+        docIds.size(),
+        fullFirst / (double) QUERIES,
+        smallestFirst / (double) QUERIES,
+        plainFirst / (double) QUERIES,
+        1.0 / docIds.size(),
+        agree / (double) QUERIES);
     assertTrue(fullFirst >= 0.4 * QUERIES, "full budget ranks relevant first: " + fullFirst);
     assertTrue(agree >= 0.95 * QUERIES, "(1,1) agrees with single-vector retrieval: " + agree);
-    assertTrue(Math.abs(smallestFirst - plainFirst) <= 0.02 * QUERIES, smallestFirst + " vs " + plainFirst);
+    assertTrue(
+        Math.abs(smallestFirst - plainFirst) <= 0.02 * QUERIES,
+        smallestFirst + " vs " + plainFirst);
   }
 
   /**
@@ -77,17 +86,27 @@ class ManpagesSanityTest {
   @Test
   void trainedModelBeatsPooledOnHeldOutQueries() throws Exception {
     BeirData data = SampleData.manpages();
-    Set<String> heldOut = Set.copyOf(Files.readAllLines(Path.of("..", "samples", "manpages", "heldout-query-ids.txt")));
+    Set<String> heldOut =
+        Set.copyOf(
+            Files.readAllLines(Path.of("..", "samples", "manpages", "heldout-query-ids.txt")));
     List<String> queryIds = data.queries().keySet().stream().filter(heldOut::contains).toList();
     assertTrue(queryIds.size() > 150, "held-out sample queries: " + queryIds.size());
     int[] trained = firstHits(encode(BuiltinModel.METAEMBED_MINILM, data), data, queryIds);
     int[] pooled = firstHits(encode(BuiltinModel.POOLED_MINILM, data), data, queryIds);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "ManpagesSanityTest held-out: %d queries, relevant page first at (1,1) / (16,64): trained %d / %d,"
-            + " pooled %d / %d%n", queryIds.size(), trained[0], trained[1], pooled[0], pooled[1]);
+            + " pooled %d / %d%n",
+        queryIds.size(),
+        trained[0],
+        trained[1],
+        pooled[0],
+        pooled[1]);
     assertTrue(trained[0] > pooled[0], "(1,1): trained " + trained[0] + " vs pooled " + pooled[0]);
-    assertTrue(trained[1] > pooled[1], "(16,64): trained " + trained[1] + " vs pooled " + pooled[1]);
-    assertTrue(trained[1] >= trained[0], "trained (16,64) " + trained[1] + " vs (1,1) " + trained[0]);
+    assertTrue(
+        trained[1] > pooled[1], "(16,64): trained " + trained[1] + " vs pooled " + pooled[1]);
+    assertTrue(
+        trained[1] >= trained[0], "trained (16,64) " + trained[1] + " vs (1,1) " + trained[0]);
   }
 
   /** Every sample document and query encoded by one model (each model once per test JVM). */
@@ -99,7 +118,8 @@ class ManpagesSanityTest {
     Encoded encoded = ENCODED.get(model);
     if (encoded == null) {
       try (MetaEmbedEncoder encoder = MetaEmbedEncoder.load(model, EncoderOptions.defaults())) {
-        List<float[][]> docs = encoder.encodeDocuments(data.docIds().stream().map(data.corpus()::get).toList());
+        List<float[][]> docs =
+            encoder.encodeDocuments(data.docIds().stream().map(data.corpus()::get).toList());
         Map<String, float[][]> queries = new HashMap<>();
         for (Map.Entry<String, String> query : data.queries().entrySet()) {
           queries.put(query.getKey(), encoder.encodeQuery(query.getValue()));

@@ -30,8 +30,10 @@ class MetaEmbedModelTest {
   @BeforeAll
   static void load() throws IOException {
     encoder = MetaEmbedEncoder.loadDefault();
-    try (Reader in = new InputStreamReader(
-        MetaEmbedModelTest.class.getResourceAsStream("/metaembed-minilm-golden.json"), StandardCharsets.UTF_8)) {
+    try (Reader in =
+        new InputStreamReader(
+            MetaEmbedModelTest.class.getResourceAsStream("/metaembed-minilm-golden.json"),
+            StandardCharsets.UTF_8)) {
       golden = JsonParser.parseReader(in).getAsJsonObject();
     }
   }
@@ -72,7 +74,10 @@ class MetaEmbedModelTest {
     }
     JsonObject expected = golden.getAsJsonObject("document_vectors");
     for (String index : expected.keySet()) {
-      assertClose(expected.getAsJsonArray(index), document[Integer.parseInt(index)], "document vector " + index);
+      assertClose(
+          expected.getAsJsonArray(index),
+          document[Integer.parseInt(index)],
+          "document vector " + index);
     }
   }
 
@@ -83,7 +88,8 @@ class MetaEmbedModelTest {
     for (int i = 0; i < texts.size(); i++) {
       float[][] single = encoder.encodeDocument(texts.get(i));
       for (int v = 0; v < single.length; v++) {
-        assertTrue(Vectors.cosine(single[v], batched.get(i)[v]) > 0.99999, "doc " + i + " vector " + v);
+        assertTrue(
+            Vectors.cosine(single[v], batched.get(i)[v]) > 0.99999, "doc " + i + " vector " + v);
       }
     }
   }

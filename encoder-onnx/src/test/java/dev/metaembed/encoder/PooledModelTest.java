@@ -40,7 +40,8 @@ class PooledModelTest {
 
   @Test
   void vectorZeroIsTheMeanPooledSentenceEmbedding() throws Exception {
-    try (IndependentMeanPooling reference = new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
+    try (IndependentMeanPooling reference =
+        new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
       for (String text : List.of("list directory contents", documents.get(0), documents.get(1))) {
         float[] expected = reference.embed(text);
         assertTrue(Vectors.cosine(expected, encoder.encodeDocument(text)[0]) > 0.9999, text);
@@ -51,7 +52,8 @@ class PooledModelTest {
 
   @Test
   void vectorsAreUnitLengthAndCountedTruly() throws Exception {
-    try (IndependentMeanPooling reference = new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
+    try (IndependentMeanPooling reference =
+        new IndependentMeanPooling(BuiltinModel.POOLED_MINILM.directory())) {
       for (String text : List.of("copy files", "list directory contents", documents.get(2))) {
         float[][] query = encoder.encodeQuery(text);
         int content = Math.min(reference.tokens(text), 256) - 2; // without [CLS] and [SEP]
@@ -93,7 +95,8 @@ class PooledModelTest {
 
   @Test
   void sameTextSameVectors() throws IOException {
-    assertArrayEquals(encoder.encodeDocument(documents.get(4)), encoder.encodeDocument(documents.get(4)));
+    assertArrayEquals(
+        encoder.encodeDocument(documents.get(4)), encoder.encodeDocument(documents.get(4)));
     assertArrayEquals(encoder.encodeQuery("copy files"), encoder.encodeQuery("copy files"));
   }
 

@@ -21,19 +21,27 @@ public final class PoolingSchemeStudy {
   public static void main(String[] args) throws Exception {
     BeirData data = BeirData.read(Path.of(args[0]));
     int sample = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-    Path modelDir = args.length > 2 && args[2].equals("default") == false ? Path.of(args[2]) : BuiltinModel.POOLED_MINILM.directory();
+    Path modelDir =
+        args.length > 2 && args[2].equals("default") == false
+            ? Path.of(args[2])
+            : BuiltinModel.POOLED_MINILM.directory();
     List<String> shuffled = new ArrayList<>(data.queries().keySet());
     Collections.shuffle(shuffled, new Random(42));
     List<String> queryIds = shuffled.subList(0, Math.min(sample, shuffled.size()));
     List<String> docIds = data.docIds();
     System.out.printf(Locale.ROOT, "%d documents, %d queries%n", docIds.size(), queryIds.size());
-    List<PooledVectors.Scheme> schemes = args.length > 3
-        ? java.util.Arrays.stream(args[3].split(",")).map(PooledVectors.Scheme::valueOf).toList()
-        : List.of(PooledVectors.Scheme.values());
+    List<PooledVectors.Scheme> schemes =
+        args.length > 3
+            ? java.util.Arrays.stream(args[3].split(","))
+                .map(PooledVectors.Scheme::valueOf)
+                .toList()
+            : List.of(PooledVectors.Scheme.values());
     for (PooledVectors.Scheme scheme : schemes) {
-      try (MetaEmbedEncoder encoder = MetaEmbedEncoder.load(modelDir, EncoderOptions.defaults(), scheme)) {
+      try (MetaEmbedEncoder encoder =
+          MetaEmbedEncoder.load(modelDir, EncoderOptions.defaults(), scheme)) {
         long t0 = System.nanoTime();
-        List<float[][]> docs = encoder.encodeDocuments(docIds.stream().map(data.corpus()::get).toList());
+        List<float[][]> docs =
+            encoder.encodeDocuments(docIds.stream().map(data.corpus()::get).toList());
         double seconds = (System.nanoTime() - t0) / 1e9;
         List<float[][]> queries = new ArrayList<>();
         for (String id : queryIds) {
@@ -41,17 +49,25 @@ public final class PoolingSchemeStudy {
         }
         StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-20s", scheme));
         for (int[] budget : BUDGETS) {
-          double ndcg = IntStream.range(0, queryIds.size()).parallel()
-              .mapToDouble(q -> data.ndcgAt10(queryIds.get(q), rank(queries.get(q), docs, docIds, budget)))
-              .average().orElse(0);
+          double ndcg =
+              IntStream.range(0, queryIds.size())
+                  .parallel()
+                  .mapToDouble(
+                      q ->
+                          data.ndcgAt10(
+                              queryIds.get(q), rank(queries.get(q), docs, docIds, budget)))
+                  .average()
+                  .orElse(0);
           row.append(String.format(Locale.ROOT, "  (%d,%d) %.3f", budget[0], budget[1], ndcg));
         }
-        System.out.println(row + String.format(Locale.ROOT, "   [%.1f docs/s encoding]", docIds.size() / seconds));
+        System.out.println(
+            row + String.format(Locale.ROOT, "   [%.1f docs/s encoding]", docIds.size() / seconds));
       }
     }
   }
 
-  private static List<String> rank(float[][] query, List<float[][]> docs, List<String> ids, int[] budget) {
+  private static List<String> rank(
+      float[][] query, List<float[][]> docs, List<String> ids, int[] budget) {
     double[] scores = new double[docs.size()];
     for (int d = 0; d < docs.size(); d++) {
       float[][] doc = docs.get(d);
@@ -65,8 +81,11 @@ public final class PoolingSchemeStudy {
       }
       scores[d] = sum;
     }
-    return IntStream.range(0, docs.size()).boxed()
+    return IntStream.range(0, docs.size())
+        .boxed()
         .sorted(Comparator.comparingDouble((Integer d) -> -scores[d]))
-        .limit(10).map(ids::get).toList();
+        .limit(10)
+        .map(ids::get)
+        .toList();
   }
 }

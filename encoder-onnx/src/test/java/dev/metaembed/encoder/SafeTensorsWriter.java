@@ -53,11 +53,14 @@ final class SafeTensorsWriter {
     int data = values.values().stream().mapToInt(v -> 4 * v.length).sum();
     ByteBuffer out = ByteBuffer.allocate(8 + json.length + data).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(json.length).put(json);
-    values.values().forEach(v -> {
-      for (float x : v) {
-        out.putFloat(x);
-      }
-    });
+    values
+        .values()
+        .forEach(
+            v -> {
+              for (float x : v) {
+                out.putFloat(x);
+              }
+            });
     Files.write(file, out.array());
     return file;
   }

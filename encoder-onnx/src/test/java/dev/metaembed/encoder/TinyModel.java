@@ -42,11 +42,13 @@ final class TinyModel {
   /** A copy of the model folder in {@code dir} whose metaembed.json {@code edit} changed. */
   static Path variant(Path dir, Consumer<JsonObject> edit) throws IOException {
     Path source = directory();
-    for (String file : new String[] {"model.onnx", "text-model.onnx", "adapted-model.onnx", "tokenizer.json"}) {
+    for (String file :
+        new String[] {"model.onnx", "text-model.onnx", "adapted-model.onnx", "tokenizer.json"}) {
       Files.copy(source.resolve(file), dir.resolve(file));
     }
     JsonObject json =
-        JsonParser.parseString(Files.readString(source.resolve("metaembed.json"))).getAsJsonObject();
+        JsonParser.parseString(Files.readString(source.resolve("metaembed.json")))
+            .getAsJsonObject();
     edit.accept(json);
     Files.writeString(dir.resolve("metaembed.json"), json.toString(), StandardCharsets.UTF_8);
     return dir;

@@ -46,7 +46,8 @@ class TinyModelEncoderTest {
     assertEquals(4, encoder.queryVectors());
     assertEquals(TinyModel.DIM, encoder.dimension());
     for (int i = 0; i < 4; i++) {
-      assertArrayEquals(TinyModel.expectedState(20 + i, 4 + i, NO_IMAGE), vectors[i], 1e-6f, "meta " + i);
+      assertArrayEquals(
+          TinyModel.expectedState(20 + i, 4 + i, NO_IMAGE), vectors[i], 1e-6f, "meta " + i);
     }
   }
 
@@ -56,13 +57,15 @@ class TinyModelEncoderTest {
     assertEquals(8, vectors.length);
     assertEquals(8, encoder.documentVectors());
     for (int i = 0; i < 8; i++) {
-      assertArrayEquals(TinyModel.expectedState(30 + i, 4 + i, NO_IMAGE), vectors[i], 1e-6f, "meta " + i);
+      assertArrayEquals(
+          TinyModel.expectedState(30 + i, 4 + i, NO_IMAGE), vectors[i], 1e-6f, "meta " + i);
     }
   }
 
   @Test
   void longTextIsTruncatedAndMetaTokensStay() throws IOException {
-    String longText = "the man page of the list of directory contents and the copy of files is in a page";
+    String longText =
+        "the man page of the list of directory contents and the copy of files is in a page";
     float[][] vectors = encoder.encodeQuery(longText); // max_length 12: 8 text tokens, then 4 meta
     assertEquals(4, vectors.length);
     for (int i = 0; i < 4; i++) {
@@ -70,7 +73,8 @@ class TinyModelEncoderTest {
     }
     float[][] documentVectors = encoder.encodeDocument(longText); // 4 text tokens, then 8 meta
     for (int i = 0; i < 8; i++) {
-      assertArrayEquals(TinyModel.expectedState(30 + i, 4 + i, NO_IMAGE), documentVectors[i], 1e-6f);
+      assertArrayEquals(
+          TinyModel.expectedState(30 + i, 4 + i, NO_IMAGE), documentVectors[i], 1e-6f);
     }
   }
 
@@ -83,7 +87,8 @@ class TinyModelEncoderTest {
         image.setRGB(x, y, color.getRGB());
       }
     }
-    // uniform colour survives resizing; then (x / 255 - mean) / std with mean 0.5, std (0.5, 0.25, 0.125)
+    // uniform colour survives resizing; then (x / 255 - mean) / std with mean 0.5, std (0.5, 0.25,
+    // 0.125)
     float[] means = {(1f - 0.5f) / 0.5f, (64 / 255f - 0.5f) / 0.25f, (0f - 0.5f) / 0.125f};
     float[][] vectors = encoder.encodeDocument("hello", image);
     for (int i = 0; i < 8; i++) {
@@ -93,7 +98,13 @@ class TinyModelEncoderTest {
 
   @Test
   void batchesEqualSingleEncodingsInInputOrder() throws IOException {
-    List<String> texts = List.of("hello", "copy files to the directory", "man page", "a", "list the contents of a directory");
+    List<String> texts =
+        List.of(
+            "hello",
+            "copy files to the directory",
+            "man page",
+            "a",
+            "list the contents of a directory");
     List<float[][]> batched = encoder.encodeDocuments(texts);
     for (int i = 0; i < texts.size(); i++) {
       float[][] single = encoder.encodeDocument(texts.get(i));
@@ -152,7 +163,8 @@ class TinyModelEncoderTest {
       pool.shutdown();
     }
     assertEquals(200, completed + refused);
-    IllegalStateException after = assertThrows(IllegalStateException.class, () -> own.encodeDocument("ls"));
+    IllegalStateException after =
+        assertThrows(IllegalStateException.class, () -> own.encodeDocument("ls"));
     assertEquals("this encoder is closed", after.getMessage());
     own.close(); // idempotent
   }
@@ -175,20 +187,29 @@ class TinyModelEncoderTest {
   void emptyTextIsRejected() {
     assertMessage(IllegalArgumentException.class, "empty text", () -> encoder.encodeQuery(""));
     assertMessage(IllegalArgumentException.class, "empty text", () -> encoder.encodeDocument("  "));
-    assertMessage(IllegalArgumentException.class, "empty text", () -> encoder.encodeDocuments(List.of("ok", "")));
+    assertMessage(
+        IllegalArgumentException.class,
+        "empty text",
+        () -> encoder.encodeDocuments(List.of("ok", "")));
   }
 
   @Test
   void imageForATextOnlyModelIsRejected() throws IOException {
-    Path dir = TinyModel.variant(temp, json -> {
-      json.addProperty("model", "text-model.onnx");
-      json.remove("image");
-      json.getAsJsonObject("inputs").remove("pixel_values");
-    });
+    Path dir =
+        TinyModel.variant(
+            temp,
+            json -> {
+              json.addProperty("model", "text-model.onnx");
+              json.remove("image");
+              json.getAsJsonObject("inputs").remove("pixel_values");
+            });
     try (MetaEmbedEncoder textOnly = MetaEmbedEncoder.load(dir)) {
       assertEquals(4, textOnly.encodeQuery("hello").length);
       BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-      assertMessage(IllegalArgumentException.class, "takes no images", () -> textOnly.encodeDocument("hello", image));
+      assertMessage(
+          IllegalArgumentException.class,
+          "takes no images",
+          () -> textOnly.encodeDocument("hello", image));
     }
   }
 
@@ -196,34 +217,58 @@ class TinyModelEncoderTest {
   void missingOrMalformedConfiguration() throws IOException {
     assertMessage(NoSuchFileException.class, "metaembed.json", () -> MetaEmbedEncoder.load(temp));
     Files.writeString(temp.resolve("metaembed.json"), "{ not json");
-    assertMessage(IllegalArgumentException.class, "metaembed.json: not valid JSON", () -> MetaEmbedEncoder.load(temp));
+    assertMessage(
+        IllegalArgumentException.class,
+        "metaembed.json: not valid JSON",
+        () -> MetaEmbedEncoder.load(temp));
     Files.writeString(temp.resolve("metaembed.json"), "[1, 2]");
-    assertMessage(IllegalArgumentException.class, "must hold a JSON object", () -> MetaEmbedEncoder.load(temp));
+    assertMessage(
+        IllegalArgumentException.class,
+        "must hold a JSON object",
+        () -> MetaEmbedEncoder.load(temp));
   }
 
   @Test
   void badFieldsAreNamed() throws IOException {
-    assertBadField("field \"mode\" must be \"meta-tokens\" or \"pooled\"", json -> json.addProperty("mode", "magic"));
+    assertBadField(
+        "field \"mode\" must be \"meta-tokens\" or \"pooled\"",
+        json -> json.addProperty("mode", "magic"));
     assertBadField("field \"dimension\" is missing", json -> json.remove("dimension"));
-    assertBadField("field \"max_length\" must be a positive integer, got 0", json -> json.addProperty("max_length", 0));
-    assertBadField("field \"query.vectors\" is 5 but there are 4 meta tokens", json -> json.getAsJsonObject("query").addProperty("vectors", 5));
-    assertBadField("field \"document.meta_token_ids\" is required in meta-tokens mode", json -> json.getAsJsonObject("document").remove("meta_token_ids"));
-    assertBadField("field \"inputs.attention_mask\" is required", json -> json.getAsJsonObject("inputs").remove("attention_mask"));
-    assertBadField("field \"image.layout\" must be \"NCHW\" or \"NHWC\"", json -> json.getAsJsonObject("image").addProperty("layout", "CHW"));
-    assertBadField("field \"image\" is required with inputs.pixel_values", json -> json.remove("image"));
-    assertBadField("model.onnx needs input \"pixel_values\", which field \"inputs\" does not map", json -> {
-      json.remove("image");
-      json.getAsJsonObject("inputs").remove("pixel_values");
-    });
+    assertBadField(
+        "field \"max_length\" must be a positive integer, got 0",
+        json -> json.addProperty("max_length", 0));
+    assertBadField(
+        "field \"query.vectors\" is 5 but there are 4 meta tokens",
+        json -> json.getAsJsonObject("query").addProperty("vectors", 5));
+    assertBadField(
+        "field \"document.meta_token_ids\" is required in meta-tokens mode",
+        json -> json.getAsJsonObject("document").remove("meta_token_ids"));
+    assertBadField(
+        "field \"inputs.attention_mask\" is required",
+        json -> json.getAsJsonObject("inputs").remove("attention_mask"));
+    assertBadField(
+        "field \"image.layout\" must be \"NCHW\" or \"NHWC\"",
+        json -> json.getAsJsonObject("image").addProperty("layout", "CHW"));
+    assertBadField(
+        "field \"image\" is required with inputs.pixel_values", json -> json.remove("image"));
+    assertBadField(
+        "model.onnx needs input \"pixel_values\", which field \"inputs\" does not map",
+        json -> {
+          json.remove("image");
+          json.getAsJsonObject("inputs").remove("pixel_values");
+        });
   }
 
   @Test
   void configurationThatDisagreesWithTheModelIsNamed() throws IOException {
-    assertBadField("field \"inputs.input_ids\" names \"ids\", which model.onnx does not have",
+    assertBadField(
+        "field \"inputs.input_ids\" names \"ids\", which model.onnx does not have",
         json -> json.getAsJsonObject("inputs").addProperty("input_ids", "ids"));
-    assertBadField("field \"output\" names \"pooler_output\", which model.onnx does not have",
+    assertBadField(
+        "field \"output\" names \"pooler_output\", which model.onnx does not have",
         json -> json.addProperty("output", "pooler_output"));
-    assertBadField("field \"dimension\" is 8 but output \"last_hidden_state\" of model.onnx has shape",
+    assertBadField(
+        "field \"dimension\" is 8 but output \"last_hidden_state\" of model.onnx has shape",
         json -> json.addProperty("dimension", 8));
   }
 
@@ -245,13 +290,17 @@ class TinyModelEncoderTest {
 
   private int variants;
 
-  private void assertBadField(String message, java.util.function.Consumer<com.google.gson.JsonObject> edit) throws IOException {
+  private void assertBadField(
+      String message, java.util.function.Consumer<com.google.gson.JsonObject> edit)
+      throws IOException {
     Path dir = Files.createDirectory(temp.resolve("variant" + variants++));
     TinyModel.variant(dir, edit);
-    assertMessage(IllegalArgumentException.class, message, () -> MetaEmbedEncoder.load(dir).close());
+    assertMessage(
+        IllegalArgumentException.class, message, () -> MetaEmbedEncoder.load(dir).close());
   }
 
-  private static <T extends Throwable> void assertMessage(Class<T> type, String message, org.junit.jupiter.api.function.Executable call) {
+  private static <T extends Throwable> void assertMessage(
+      Class<T> type, String message, org.junit.jupiter.api.function.Executable call) {
     T e = assertThrows(type, call);
     assertTrue(String.valueOf(e.getMessage()).contains(message), e.getMessage());
     assertNotEquals(null, e.getMessage());

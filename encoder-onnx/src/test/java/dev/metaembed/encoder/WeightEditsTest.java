@@ -52,7 +52,8 @@ class WeightEditsTest {
       float[][] document = encoder.encodeDocument("copy"); // [CLS] copy [SEP] [42] [43] [44]
       assertEquals(3, document.length);
       for (int i = 0; i < 3; i++) {
-        assertArrayEquals(expected(metaRow(2 + i), w, 3 + i), document[i], 1e-5f, "document meta " + i);
+        assertArrayEquals(
+            expected(metaRow(2 + i), w, 3 + i), document[i], 1e-5f, "document meta " + i);
       }
     }
   }
@@ -71,33 +72,61 @@ class WeightEditsTest {
     assertEquals(1f, read.get("W").values().get(3 * DIM + 3));
     assertEquals(0f, read.get("W").values().get(3 * DIM + 4));
     IllegalArgumentException missing =
-        assertThrows(IllegalArgumentException.class, () -> OnnxInitializers.read(onnx, Set.of("E", "nope")));
-    assertTrue(missing.getMessage().contains("no initializer named \"nope\""), missing.getMessage());
+        assertThrows(
+            IllegalArgumentException.class, () -> OnnxInitializers.read(onnx, Set.of("E", "nope")));
+    assertTrue(
+        missing.getMessage().contains("no initializer named \"nope\""), missing.getMessage());
     IllegalArgumentException notFloat =
-        assertThrows(IllegalArgumentException.class, () -> OnnxInitializers.read(onnx, Set.of("zero")));
+        assertThrows(
+            IllegalArgumentException.class, () -> OnnxInitializers.read(onnx, Set.of("zero")));
     assertTrue(notFloat.getMessage().contains("\"zero\" is not float32"), notFloat.getMessage());
     Path garbage = Files.write(temp.resolve("garbage.onnx"), new byte[] {0x3a, 0x7f, 0x01});
     IllegalArgumentException invalid =
-        assertThrows(IllegalArgumentException.class, () -> OnnxInitializers.read(garbage, Set.of("E")));
+        assertThrows(
+            IllegalArgumentException.class, () -> OnnxInitializers.read(garbage, Set.of("E")));
     assertTrue(invalid.getMessage().contains("not a valid ONNX model"), invalid.getMessage());
   }
 
   @Test
   void badWeightsAreRefusedNamingTheFileAndTheTensor() throws IOException {
-    assertRefused(new SafeTensorsWriter().put("meta", new long[] {META, DIM}, meta), c -> {}, "has no tensor \"lora.a\"");
-    assertRefused(weights().put("extra", new long[] {1}, new float[1]), c -> {}, "[extra] are used by no edit");
-    assertRefused(new SafeTensorsWriter().put("meta", new long[] {META, DIM - 1}, randoms(META * (DIM - 1)))
-        .put("lora.a", new long[] {DIM, RANK}, a).put("lora.b", new long[] {RANK, DIM}, b), c -> {},
+    assertRefused(
+        new SafeTensorsWriter().put("meta", new long[] {META, DIM}, meta),
+        c -> {},
+        "has no tensor \"lora.a\"");
+    assertRefused(
+        weights().put("extra", new long[] {1}, new float[1]),
+        c -> {},
+        "[extra] are used by no edit");
+    assertRefused(
+        new SafeTensorsWriter()
+            .put("meta", new long[] {META, DIM - 1}, randoms(META * (DIM - 1)))
+            .put("lora.a", new long[] {DIM, RANK}, a)
+            .put("lora.b", new long[] {RANK, DIM}, b),
+        c -> {},
         "rows meta [5, 15] cannot be appended to initializer \"E\" [40, 16]");
-    assertRefused(new SafeTensorsWriter().put("meta", new long[] {META, DIM}, meta)
-        .put("lora.a", new long[] {DIM, RANK}, a).put("lora.b", new long[] {RANK + 1, DIM}, randoms((RANK + 1) * DIM)),
-        c -> {}, "the product of lora.a [16, 2] and lora.b [3, 16] cannot be added to initializer \"W\" [16, 16]");
-    assertRefused(weights(), c -> edits(c).get(1).getAsJsonObject().addProperty("initializer", "E"), "\"E\" is edited twice");
-    assertRefused(weights(), c -> edits(c).get(1).getAsJsonObject().addProperty("append_rows", "meta"),
+    assertRefused(
+        new SafeTensorsWriter()
+            .put("meta", new long[] {META, DIM}, meta)
+            .put("lora.a", new long[] {DIM, RANK}, a)
+            .put("lora.b", new long[] {RANK + 1, DIM}, randoms((RANK + 1) * DIM)),
+        c -> {},
+        "the product of lora.a [16, 2] and lora.b [3, 16] cannot be added to initializer \"W\" [16, 16]");
+    assertRefused(
+        weights(),
+        c -> edits(c).get(1).getAsJsonObject().addProperty("initializer", "E"),
+        "\"E\" is edited twice");
+    assertRefused(
+        weights(),
+        c -> edits(c).get(1).getAsJsonObject().addProperty("append_rows", "meta"),
         "needs exactly one of \"append_rows\" and \"add_product\"");
-    assertRefused(weights(), c -> edits(c).get(1).getAsJsonObject().addProperty("initializer", "nope"),
+    assertRefused(
+        weights(),
+        c -> edits(c).get(1).getAsJsonObject().addProperty("initializer", "nope"),
         "no initializer named \"nope\"");
-    assertRefused(weights(), c -> c.getAsJsonObject("weights").add("edits", new JsonArray()), "must be a non-empty array");
+    assertRefused(
+        weights(),
+        c -> c.getAsJsonObject("weights").add("edits", new JsonArray()),
+        "must be a non-empty array");
   }
 
   @Test
@@ -106,27 +135,38 @@ class WeightEditsTest {
     wrongType.getAsJsonObject("meta").addProperty("dtype", "F16");
     assertRefused(weights(), wrongType, "tensor \"meta\" is F16; only F32 is supported");
     JsonObject pastTheEnd = weights().header();
-    pastTheEnd.getAsJsonObject("lora.b").getAsJsonArray("data_offsets").set(1, new com.google.gson.JsonPrimitive(1 << 20));
+    pastTheEnd
+        .getAsJsonObject("lora.b")
+        .getAsJsonArray("data_offsets")
+        .set(1, new com.google.gson.JsonPrimitive(1 << 20));
     assertRefused(weights(), pastTheEnd, "tensor \"lora.b\" has data_offsets");
     Path dir = adaptedModel(weights(), c -> {});
     Files.write(dir.resolve("weights.safetensors"), new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 0});
-    IllegalArgumentException shortHeader = assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
-    assertTrue(shortHeader.getMessage().contains("not a valid safetensors file"), shortHeader.getMessage());
+    IllegalArgumentException shortHeader =
+        assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
+    assertTrue(
+        shortHeader.getMessage().contains("not a valid safetensors file"),
+        shortHeader.getMessage());
     Files.delete(dir.resolve("weights.safetensors"));
-    NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> MetaEmbedEncoder.load(dir));
+    NoSuchFileException missing =
+        assertThrows(NoSuchFileException.class, () -> MetaEmbedEncoder.load(dir));
     assertTrue(missing.getMessage().contains("weights.file"), missing.getMessage());
   }
 
-  private void assertRefused(SafeTensorsWriter weights, Consumer<JsonObject> edit, String expected) throws IOException {
+  private void assertRefused(SafeTensorsWriter weights, Consumer<JsonObject> edit, String expected)
+      throws IOException {
     Path dir = adaptedModel(weights, edit);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
-  private void assertRefused(SafeTensorsWriter weights, JsonObject header, String expected) throws IOException {
+  private void assertRefused(SafeTensorsWriter weights, JsonObject header, String expected)
+      throws IOException {
     Path dir = adaptedModel(weights, c -> {});
     weights.write(dir.resolve("weights.safetensors"), header);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MetaEmbedEncoder.load(dir));
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
@@ -138,20 +178,26 @@ class WeightEditsTest {
   }
 
   /** A copy of the tiny model folder using adapted-model.onnx with these weights. */
-  private Path adaptedModel(SafeTensorsWriter weights, Consumer<JsonObject> edit) throws IOException {
+  private Path adaptedModel(SafeTensorsWriter weights, Consumer<JsonObject> edit)
+      throws IOException {
     Path dir = Files.createTempDirectory(temp, "model");
-    TinyModel.variant(dir, json -> {
-      json.addProperty("model", "adapted-model.onnx");
-      json.getAsJsonObject("inputs").remove("pixel_values");
-      json.remove("image");
-      json.add("query", JsonParser.parseString("{\"meta_token_ids\": [40, 41]}"));
-      json.add("document", JsonParser.parseString("{\"meta_token_ids\": [42, 43, 44]}"));
-      json.add("weights", JsonParser.parseString("""
+    TinyModel.variant(
+        dir,
+        json -> {
+          json.addProperty("model", "adapted-model.onnx");
+          json.getAsJsonObject("inputs").remove("pixel_values");
+          json.remove("image");
+          json.add("query", JsonParser.parseString("{\"meta_token_ids\": [40, 41]}"));
+          json.add("document", JsonParser.parseString("{\"meta_token_ids\": [42, 43, 44]}"));
+          json.add(
+              "weights",
+              JsonParser.parseString(
+                  """
           {"file": "weights.safetensors", "edits": [
             {"initializer": "E", "append_rows": "meta"},
             {"initializer": "W", "add_product": ["lora.a", "lora.b"]}]}"""));
-      edit.accept(json);
-    });
+          edit.accept(json);
+        });
     weights.write(dir.resolve("weights.safetensors"));
     return dir;
   }

@@ -39,18 +39,27 @@ final class BeirFiles {
 
   /** Streams the corpus to {@code sink}, line by line. */
   static void readCorpus(Path file, Consumer<Document> sink) throws IOException {
-    forEachJsonLine(file, (json, line) -> {
-      String id = id(json, file, line);
-      if (id.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
-        throw new UserException(file + " line " + line + ": the id is longer than " + IndexWriter.MAX_TERM_LENGTH + " bytes");
-      }
-      String title = optionalString(json, "title", file, line);
-      String text = requiredString(json, "text", file, line);
-      if (text.isBlank() && (title == null || title.isBlank())) {
-        throw new UserException(file + " line " + line + ": \"title\" and \"text\" are empty: nothing to encode");
-      }
-      sink.accept(new Document(id, title == null ? "" : title, text));
-    });
+    forEachJsonLine(
+        file,
+        (json, line) -> {
+          String id = id(json, file, line);
+          if (id.getBytes(StandardCharsets.UTF_8).length > IndexWriter.MAX_TERM_LENGTH) {
+            throw new UserException(
+                file
+                    + " line "
+                    + line
+                    + ": the id is longer than "
+                    + IndexWriter.MAX_TERM_LENGTH
+                    + " bytes");
+          }
+          String title = optionalString(json, "title", file, line);
+          String text = requiredString(json, "text", file, line);
+          if (text.isBlank() && (title == null || title.isBlank())) {
+            throw new UserException(
+                file + " line " + line + ": \"title\" and \"text\" are empty: nothing to encode");
+          }
+          sink.accept(new Document(id, title == null ? "" : title, text));
+        });
   }
 
   /**
@@ -66,39 +75,46 @@ final class BeirFiles {
   /** Query id to text, in file order. */
   static Map<String, String> readQueries(Path file) throws IOException {
     Map<String, String> queries = new LinkedHashMap<>();
-    forEachJsonLine(file, (json, line) -> {
-      String text = requiredString(json, "text", file, line);
-      if (text.isBlank()) {
-        throw new UserException(file + " line " + line + ": \"text\" is empty");
-      }
-      queries.put(id(json, file, line), text);
-    });
+    forEachJsonLine(
+        file,
+        (json, line) -> {
+          String text = requiredString(json, "text", file, line);
+          if (text.isBlank()) {
+            throw new UserException(file + " line " + line + ": \"text\" is empty");
+          }
+          queries.put(id(json, file, line), text);
+        });
     return queries;
   }
 
   /** Query id to (corpus id to relevance), relevance above 0 only. */
   static Map<String, Map<String, Integer>> readQrels(Path file) throws IOException {
     Map<String, Map<String, Integer>> qrels = new HashMap<>();
-    forEachLine(file, (line, number) -> {
-      if (line.isBlank() || (number == 1 && line.startsWith("query-id"))) {
-        return;
-      }
-      String[] cols = line.split("\t");
-      if (cols.length < 3) {
-        throw new UserException(file + " line " + number + ": expected query-id<TAB>corpus-id<TAB>score");
-      }
-      String value = cols[2].trim();
-      int score;
-      try {
-        score = Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        String problem = value.matches("[+-]?[0-9]+") ? "is out of range" : "is not a whole number";
-        throw new UserException(file + " line " + number + ": score \"" + cols[2] + "\" " + problem);
-      }
-      if (score > 0) {
-        qrels.computeIfAbsent(cols[0], k -> new HashMap<>()).put(cols[1], score);
-      }
-    });
+    forEachLine(
+        file,
+        (line, number) -> {
+          if (line.isBlank() || (number == 1 && line.startsWith("query-id"))) {
+            return;
+          }
+          String[] cols = line.split("\t");
+          if (cols.length < 3) {
+            throw new UserException(
+                file + " line " + number + ": expected query-id<TAB>corpus-id<TAB>score");
+          }
+          String value = cols[2].trim();
+          int score;
+          try {
+            score = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            String problem =
+                value.matches("[+-]?[0-9]+") ? "is out of range" : "is not a whole number";
+            throw new UserException(
+                file + " line " + number + ": score \"" + cols[2] + "\" " + problem);
+          }
+          if (score > 0) {
+            qrels.computeIfAbsent(cols[0], k -> new HashMap<>()).put(cols[1], score);
+          }
+        });
     return qrels;
   }
 
@@ -107,21 +123,24 @@ final class BeirFiles {
   }
 
   private static void forEachJsonLine(Path file, LineHandler handler) throws IOException {
-    forEachLine(file, (line, lineNumber) -> {
-      if (line.isBlank()) {
-        return;
-      }
-      JsonElement element;
-      try {
-        element = JsonParser.parseString(line);
-      } catch (JsonParseException e) {
-        throw new UserException(file + " line " + lineNumber + ": bad JSON (" + rootCause(e) + ")");
-      }
-      if (element.isJsonObject() == false) {
-        throw new UserException(file + " line " + lineNumber + ": expected a JSON object");
-      }
-      handler.accept(element.getAsJsonObject(), lineNumber);
-    });
+    forEachLine(
+        file,
+        (line, lineNumber) -> {
+          if (line.isBlank()) {
+            return;
+          }
+          JsonElement element;
+          try {
+            element = JsonParser.parseString(line);
+          } catch (JsonParseException e) {
+            throw new UserException(
+                file + " line " + lineNumber + ": bad JSON (" + rootCause(e) + ")");
+          }
+          if (element.isJsonObject() == false) {
+            throw new UserException(file + " line " + lineNumber + ": expected a JSON object");
+          }
+          handler.accept(element.getAsJsonObject(), lineNumber);
+        });
   }
 
   private interface TextLineHandler {
@@ -157,7 +176,8 @@ final class BeirFiles {
     }
   }
 
-  private static String decode(CharsetDecoder decoder, byte[] bytes, int length, Path file, int lineNumber) {
+  private static String decode(
+      CharsetDecoder decoder, byte[] bytes, int length, Path file, int lineNumber) {
     if (length > 0 && bytes[length - 1] == '\r') {
       length--;
     }
@@ -174,7 +194,9 @@ final class BeirFiles {
       e = e.getCause();
     }
     String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-    return message.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
+    return message.replace(
+        "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+        "malformed JSON");
   }
 
   private static Path requireFile(Path file) throws NoSuchFileException {

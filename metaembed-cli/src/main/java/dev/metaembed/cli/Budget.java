@@ -18,7 +18,8 @@ record Budget(int query, int document) {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new UserException("bad budget \"" + text + "\": write QUERYxDOCUMENT with positive numbers, e.g. 4x8");
+    throw new UserException(
+        "bad budget \"" + text + "\": write QUERYxDOCUMENT with positive numbers, e.g. 4x8");
   }
 
   static List<Budget> parseList(String text) {

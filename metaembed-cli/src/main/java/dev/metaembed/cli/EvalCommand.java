@@ -53,32 +53,56 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--qrels", required = true, description = "qrels.tsv")
   Path qrels;
 
-  @Option(names = "--budgets", defaultValue = "1x1,2x4,4x8,8x16,16x64", description = "comma-separated budgets (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--budgets",
+      defaultValue = "1x1,2x4,4x8,8x16,16x64",
+      description = "comma-separated budgets (default: ${DEFAULT-VALUE})")
   String budgets;
 
-  @Option(names = "-k", defaultValue = "100", description = "hits per query (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "-k",
+      defaultValue = "100",
+      description = "hits per query (default: ${DEFAULT-VALUE})")
   int k;
 
-  @Option(names = "--candidates", description = "graph candidates per segment (default: max(100, 10k))")
+  @Option(
+      names = "--candidates",
+      description = "graph candidates per segment (default: max(100, 10k))")
   Integer candidates;
 
   @Option(names = "--exact", description = "score every document instead of graph candidates")
   boolean exact;
 
-  @Option(names = "--prune", description = "cascade, approximate: at each budget larger than QxD, rank the candidates at QxD and rescore only the best KEEP, written QxD:KEEP, e.g. 2x4:200 (KEEP at least k; not with --exact)")
+  @Option(
+      names = "--prune",
+      description =
+          "cascade, approximate: at each budget larger than QxD, rank the candidates at QxD and rescore only the best KEEP, written QxD:KEEP, e.g. 2x4:200 (KEEP at least k; not with --exact)")
   String prune;
 
   @Option(names = "--json", description = "one JSON object per budget")
   boolean json;
 
-  @Option(names = "--baseline", description = "also run a baseline: lucene (LateInteractionRescorer)")
+  @Option(
+      names = "--baseline",
+      description = "also run a baseline: lucene (LateInteractionRescorer)")
   String baseline;
 
-  @Option(names = "--model", description = "model folder or builtin:NAME (default: the one the index was built with)")
+  @Option(
+      names = "--model",
+      description = "model folder or builtin:NAME (default: the one the index was built with)")
   String model;
 
   /** One evaluated configuration. */
-  record Row(String system, Budget budget, double ndcg, double recall, double mrr, double meanMs, double p99Ms, int queries, double bytesPerQuery) {}
+  record Row(
+      String system,
+      Budget budget,
+      double ndcg,
+      double recall,
+      double mrr,
+      double meanMs,
+      double p99Ms,
+      int queries,
+      double bytesPerQuery) {}
 
   @Override
   public Integer call() throws IOException {
@@ -101,9 +125,10 @@ final class EvalCommand implements Callable<Integer> {
     List<Budget> parsed = Budget.parseList(budgets);
     Prune cascade = prune == null ? null : Prune.parse(prune);
     if (cascade != null && (exact || cascade.keep() < k)) {
-      throw new UserException(exact
-          ? "--prune is approximate and --exact scores every document: use one"
-          : "--prune keeps " + cascade.keep() + " candidates, fewer than -k " + k);
+      throw new UserException(
+          exact
+              ? "--prune is approximate and --exact scores every document: use one"
+              : "--prune keeps " + cascade.keep() + " candidates, fewer than -k " + k);
     }
     if (baseline != null && baseline.equals("lucene") == false) {
       throw new UserException("unknown baseline \"" + baseline + "\": the only one is lucene");
@@ -118,7 +143,9 @@ final class EvalCommand implements Callable<Integer> {
     try (Searcher s = new Searcher(index, model, IndexLayout.defaultThreads())) {
       parsed.forEach(s::checkBudget);
       if (baseline != null && hasLuceneField(s) == false) {
-        throw new UserException(index + " has no Lucene late-interaction field: index with --lucene-baseline to compare");
+        throw new UserException(
+            index
+                + " has no Lucene late-interaction field: index with --lucene-baseline to compare");
       }
       long t0 = System.nanoTime();
       List<float[][]> vectors = new ArrayList<>();
@@ -139,11 +166,20 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private boolean hasLuceneField(Searcher s) {
-    return s.reader.leaves().stream().anyMatch(ctx -> ctx.reader().getFieldInfos().fieldInfo(IndexLayout.LUCENE_VECTORS) != null);
+    return s.reader.leaves().stream()
+        .anyMatch(
+            ctx -> ctx.reader().getFieldInfos().fieldInfo(IndexLayout.LUCENE_VECTORS) != null);
   }
 
-  private Row evaluate(Searcher s, String system, Budget budget, List<String> ids, List<float[][]> vectors,
-      Map<String, Map<String, Integer>> relevance, Prune cascade) throws IOException {
+  private Row evaluate(
+      Searcher s,
+      String system,
+      Budget budget,
+      List<String> ids,
+      List<float[][]> vectors,
+      Map<String, Map<String, Integer>> relevance,
+      Prune cascade)
+      throws IOException {
     for (int q = 0; q < Math.min(WARM_UP_QUERIES, vectors.size()); q++) { // untimed
       search(s, system, budget, vectors.get(q), cascade);
     }
@@ -168,11 +204,23 @@ final class EvalCommand implements Callable<Integer> {
     double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
     double p99 = nanos[Math.min(nanos.length - 1, (int) Math.ceil(0.99 * nanos.length) - 1)] / 1e6;
     int n = ids.size();
-    return new Row(system, budget, ndcg / n, recall / n, mrr / n, mean, p99, n, bytesPerQuery(s, budget, system, cascade));
+    return new Row(
+        system,
+        budget,
+        ndcg / n,
+        recall / n,
+        mrr / n,
+        mean,
+        p99,
+        n,
+        bytesPerQuery(s, budget, system, cascade));
   }
 
-  private TopDocs search(Searcher s, String system, Budget budget, float[][] vectors, Prune cascade) throws IOException {
-    return system.equals("lucene") ? luceneRerank(s, vectors) : s.search(vectors, budget, k, candidates, exact, cascade);
+  private TopDocs search(Searcher s, String system, Budget budget, float[][] vectors, Prune cascade)
+      throws IOException {
+    return system.equals("lucene")
+        ? luceneRerank(s, vectors)
+        : s.search(vectors, budget, k, candidates, exact, cascade);
   }
 
   /**
@@ -183,9 +231,16 @@ final class EvalCommand implements Callable<Integer> {
   private TopDocs luceneRerank(Searcher s, float[][] vectors) throws IOException {
     int perSegment = firstStageSize();
     int firstStage = perSegment * s.reader.leaves().size();
-    TopDocs candidatesFound = s.searcher.search(
-        LateInteractionQuery.builder(IndexLayout.VECTORS, vectors).k(firstStage).budget(1, 1).candidates(perSegment).build(), firstStage);
-    return LateInteractionRescorer.create(IndexLayout.LUCENE_VECTORS, vectors, VectorSimilarityFunction.DOT_PRODUCT)
+    TopDocs candidatesFound =
+        s.searcher.search(
+            LateInteractionQuery.builder(IndexLayout.VECTORS, vectors)
+                .k(firstStage)
+                .budget(1, 1)
+                .candidates(perSegment)
+                .build(),
+            firstStage);
+    return LateInteractionRescorer.create(
+            IndexLayout.LUCENE_VECTORS, vectors, VectorSimilarityFunction.DOT_PRODUCT)
         .rescore(s.searcher, candidatesFound, k);
   }
 
@@ -204,7 +259,8 @@ final class EvalCommand implements Callable<Integer> {
     long docs = s.reader.numDocs();
     int segments = s.reader.leaves().size();
     long scored = exact ? docs : Math.min(docs, (long) firstStageSize() * segments);
-    int perDoc = system.equals("lucene") ? s.storedVectors : Math.min(budget.document(), s.storedVectors);
+    int perDoc =
+        system.equals("lucene") ? s.storedVectors : Math.min(budget.document(), s.storedVectors);
     int vectorBytes = system.equals("lucene") ? s.dimension * Float.BYTES : s.bytesPerVector;
     if (cascade != null && cascade.appliesTo(budget) && exact == false) {
       long kept = Math.min(scored, (long) cascade.keep() * segments);
@@ -236,12 +292,33 @@ final class EvalCommand implements Callable<Integer> {
 
   static String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%-10s %-9s %9s %9s %9s %10s %10s %12s %8s%n",
-        "system", "budget", "nDCG@10", "R@100", "MRR@10", "mean ms", "p99 ms", "KiB read/q", "queries"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-10s %-9s %9s %9s %9s %10s %10s %12s %8s%n",
+            "system",
+            "budget",
+            "nDCG@10",
+            "R@100",
+            "MRR@10",
+            "mean ms",
+            "p99 ms",
+            "KiB read/q",
+            "queries"));
     for (Row row : rows) {
-      sb.append(String.format(Locale.ROOT, "%-10s %-9s %9.4f %9.4f %9.4f %10.2f %10.2f %12.0f %8d%n",
-          row.system(), row.budget(), row.ndcg(), row.recall(), row.mrr(), row.meanMs(), row.p99Ms(),
-          row.bytesPerQuery() / 1024, row.queries()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-10s %-9s %9.4f %9.4f %9.4f %10.2f %10.2f %12.0f %8d%n",
+              row.system(),
+              row.budget(),
+              row.ndcg(),
+              row.recall(),
+              row.mrr(),
+              row.meanMs(),
+              row.p99Ms(),
+              row.bytesPerQuery() / 1024,
+              row.queries()));
     }
     return sb.toString().stripTrailing();
   }

@@ -52,8 +52,15 @@ final class IndexBatch implements AutoCloseable {
    * @param failAfter for tests: fail when this many documents were handed to {@link #add}, as a
    *     crash midway would; -1 never
    */
-  IndexBatch(IndexWriter writer, MetaEmbedEncoder encoder, FieldType type, int keep, boolean luceneBaseline,
-      Map<String, String> userData, int commitEvery, int failAfter) {
+  IndexBatch(
+      IndexWriter writer,
+      MetaEmbedEncoder encoder,
+      FieldType type,
+      int keep,
+      boolean luceneBaseline,
+      Map<String, String> userData,
+      int commitEvery,
+      int failAfter) {
     this.writer = writer;
     this.encoder = encoder;
     this.type = type;
@@ -62,7 +69,9 @@ final class IndexBatch implements AutoCloseable {
     this.userData = userData;
     this.commitEvery = commitEvery;
     this.failAfter = failAfter;
-    this.encoding = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("metaembed-encode").daemon().factory());
+    this.encoding =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("metaembed-encode").daemon().factory());
     writer.setLiveCommitData(userData.entrySet()); // also for the commit on close after a failure
   }
 
@@ -95,7 +104,10 @@ final class IndexBatch implements AutoCloseable {
     }
     List<Document> docs = List.copyOf(pending);
     pending.clear();
-    List<String> texts = docs.stream().map(d -> d.title().isEmpty() ? d.text() : d.title() + ". " + d.text()).toList();
+    List<String> texts =
+        docs.stream()
+            .map(d -> d.title().isEmpty() ? d.text() : d.title() + ". " + d.text())
+            .toList();
     inFlight.add(new Chunk(docs, encoding.submit(() -> encoder.encodeDocuments(texts))));
   }
 
@@ -128,8 +140,14 @@ final class IndexBatch implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IllegalArgumentException) {
-        throw new UserException("cannot encode document " + chunk.docs().get(0).id() + " (batch of "
-            + chunk.docs().size() + "): " + cause.getMessage(), cause);
+        throw new UserException(
+            "cannot encode document "
+                + chunk.docs().get(0).id()
+                + " (batch of "
+                + chunk.docs().size()
+                + "): "
+                + cause.getMessage(),
+            cause);
       }
       if (cause instanceof IOException io) {
         throw io;

@@ -10,10 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DirectoryReader;
@@ -30,9 +30,9 @@ import org.apache.lucene.util.BytesRef;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Encodes a BEIR corpus and writes a MetaEmbed index. Reads the whole corpus file first, so a
@@ -42,7 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "index",
-    description = "Encode a BEIR corpus (JSON lines: _id or id, title, text) into a MetaEmbed index.",
+    description =
+        "Encode a BEIR corpus (JSON lines: _id or id, title, text) into a MetaEmbed index.",
     footer = {
       "",
       "Examples:",
@@ -68,7 +69,9 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--model", description = IndexLayout.MODEL_HELP)
   String model;
 
-  @Option(names = "--max-vectors", description = "keep the first N document vectors (default: all the model makes)")
+  @Option(
+      names = "--max-vectors",
+      description = "keep the first N document vectors (default: all the model makes)")
   Integer maxVectors;
 
   /**
@@ -78,14 +81,19 @@ final class IndexCommand implements Callable<Integer> {
    */
   static final VectorStorage DEFAULT_STORAGE = VectorStorage.INT8;
 
-  @Option(names = "--storage", converter = StorageConverter.class,
-      description = "how the prefix store encodes vectors: float32, bfloat16, int8 or bit (default: int8 for a new index, the index's own when adding to one)")
+  @Option(
+      names = "--storage",
+      converter = StorageConverter.class,
+      description =
+          "how the prefix store encodes vectors: float32, bfloat16, int8 or bit (default: int8 for a new index, the index's own when adding to one)")
   VectorStorage storage;
 
   @Option(names = "--threads", description = "encoder threads (default: available processors)")
   Integer threads;
 
-  @Option(names = "--lucene-baseline", description = "also store Lucene's LateInteractionField, for eval --baseline lucene")
+  @Option(
+      names = "--lucene-baseline",
+      description = "also store Lucene's LateInteractionField, for eval --baseline lucene")
   boolean luceneBaseline;
 
   @Option(names = "--commit-every", hidden = true, defaultValue = "500")
@@ -111,32 +119,55 @@ final class IndexCommand implements Callable<Integer> {
       try (MetaEmbedEncoder encoder = IndexLayout.load(modelName, encoderThreads)) {
         int keep = maxVectors == null ? encoder.documentVectors() : maxVectors;
         if (keep < 1 || keep > encoder.documentVectors()) {
-          throw new UserException("--max-vectors must be in 1.." + encoder.documentVectors() + " for this model, got " + keep);
+          throw new UserException(
+              "--max-vectors must be in 1.."
+                  + encoder.documentVectors()
+                  + " for this model, got "
+                  + keep);
         }
-        FieldType type = MetaEmbedField.createFieldType(
-            encoder.dimension(), keep, VectorSimilarityFunction.DOT_PRODUCT, storage);
+        FieldType type =
+            MetaEmbedField.createFieldType(
+                encoder.dimension(), keep, VectorSimilarityFunction.DOT_PRODUCT, storage);
         Set<String> done = indexedIds(dir);
-        IndexWriterConfig config = new IndexWriterConfig().setCodec(new MetaEmbedCodec())
-            .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        IndexWriterConfig config =
+            new IndexWriterConfig()
+                .setCodec(new MetaEmbedCodec())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         long start = System.nanoTime();
         int[] added = {0};
         try (IndexWriter writer = new IndexWriter(dir, config);
             ProgressBar bar = Progress.start("index", total, "docs", common.quiet);
-            IndexBatch batch = new IndexBatch(writer, encoder, type, keep, luceneBaseline,
-                Map.of(IndexLayout.MODEL_KEY, modelName), commitEvery, failAfter)) {
+            IndexBatch batch =
+                new IndexBatch(
+                    writer,
+                    encoder,
+                    type,
+                    keep,
+                    luceneBaseline,
+                    Map.of(IndexLayout.MODEL_KEY, modelName),
+                    commitEvery,
+                    failAfter)) {
           bar.stepTo(done.size());
-          BeirFiles.readCorpus(corpus, doc -> {
-            if (done.contains(doc.id()) == false && done.add(doc.id())) {
-              batch.add(doc);
-              added[0]++;
-            }
-            bar.stepTo(done.size());
-          });
+          BeirFiles.readCorpus(
+              corpus,
+              doc -> {
+                if (done.contains(doc.id()) == false && done.add(doc.id())) {
+                  batch.add(doc);
+                  added[0]++;
+                }
+                bar.stepTo(done.size());
+              });
           batch.finish();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
-            added[0], done.size() - added[0], index, seconds, added[0] / Math.max(seconds, 1e-9));
+        out.printf(
+            Locale.ROOT,
+            "indexed %d new documents (%d skipped, already in the index) into %s in %.1f s (%.1f docs/s)%n",
+            added[0],
+            done.size() - added[0],
+            index,
+            seconds,
+            added[0] / Math.max(seconds, 1e-9));
       }
     }
     return 0;
@@ -150,7 +181,9 @@ final class IndexCommand implements Callable<Integer> {
     String recorded = null;
     if (DirectoryReader.indexExists(dir)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        MetaEmbedFieldInfo page = MetaEmbedFieldInfo.of(FieldInfos.getMergedFieldInfos(reader).fieldInfo(IndexLayout.VECTORS));
+        MetaEmbedFieldInfo page =
+            MetaEmbedFieldInfo.of(
+                FieldInfos.getMergedFieldInfos(reader).fieldInfo(IndexLayout.VECTORS));
         recorded = page == null ? null : page.storage().attributeValue();
       }
     }
@@ -158,8 +191,15 @@ final class IndexCommand implements Callable<Integer> {
       return storage == null ? DEFAULT_STORAGE : storage;
     }
     if (storage != null && recorded.equals(storage.attributeValue()) == false) {
-      throw new UserException(index + " stores its vectors as " + recorded + ", not "
-          + storage.attributeValue() + ": pass --storage " + recorded + " or use a new index");
+      throw new UserException(
+          index
+              + " stores its vectors as "
+              + recorded
+              + ", not "
+              + storage.attributeValue()
+              + ": pass --storage "
+              + recorded
+              + " or use a new index");
     }
     return VectorStorage.fromName(recorded);
   }

@@ -20,15 +20,21 @@ final class IndexLayout {
   static final String ID = "id";
   static final String TITLE = "title";
   static final String VECTORS = "page";
+
   /** Lucene's own late-interaction field, written only with {@code index --lucene-baseline}. */
   static final String LUCENE_VECTORS = "lucene_page";
+
   static final String MODEL_KEY = "metaembed.model";
+
   /** Prefix of a built-in model's name in {@code --model} and in the commit user data. */
   static final String BUILTIN = "builtin:";
+
   /** What indexes built before the trained default recorded: the pooled model was the default then. */
   static final String LEGACY_DEFAULT = "default";
-  static final String MODEL_HELP = "a model folder with metaembed.json, or builtin:metaembed-minilm (the default)"
-      + " or builtin:pooled-minilm";
+
+  static final String MODEL_HELP =
+      "a model folder with metaembed.json, or builtin:metaembed-minilm (the default)"
+          + " or builtin:pooled-minilm";
 
   private IndexLayout() {}
 
@@ -40,7 +46,8 @@ final class IndexLayout {
     Directory directory = FSDirectory.open(dir);
     if (DirectoryReader.indexExists(directory) == false) {
       directory.close();
-      throw new UserException("no index at " + dir + " (no commit found; run metaembed index first)");
+      throw new UserException(
+          "no index at " + dir + " (no commit found; run metaembed index first)");
     }
     return directory;
   }
@@ -68,7 +75,8 @@ final class IndexLayout {
   }
 
   /** The encoder recorded in the index, unless {@code override} (a --model value) names another. */
-  static MetaEmbedEncoder encoder(DirectoryReader reader, String override, int threads) throws IOException {
+  static MetaEmbedEncoder encoder(DirectoryReader reader, String override, int threads)
+      throws IOException {
     Map<String, String> userData = reader.getIndexCommit().getUserData();
     return load(override != null ? modelName(override) : recordedModel(userData), threads);
   }
@@ -76,7 +84,9 @@ final class IndexLayout {
   /** The model an index's commit records; indexes from before the trained default meant the pooled one. */
   static String recordedModel(Map<String, String> userData) {
     String recorded = userData.get(MODEL_KEY);
-    return recorded == null || recorded.equals(LEGACY_DEFAULT) ? BUILTIN + BuiltinModel.POOLED_MINILM.id() : recorded;
+    return recorded == null || recorded.equals(LEGACY_DEFAULT)
+        ? BUILTIN + BuiltinModel.POOLED_MINILM.id()
+        : recorded;
   }
 
   /** The encoder for a recorded model name. */

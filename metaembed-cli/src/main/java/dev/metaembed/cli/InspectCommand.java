@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "inspect",
-    description = "Show an index: segments, fields, vectors per budget prefix, graph shape; per vector position,"
-        + " whether the model collapsed; one document; CheckIndex.",
+    description =
+        "Show an index: segments, fields, vectors per budget prefix, graph shape; per vector position,"
+            + " whether the model collapsed; one document; CheckIndex.",
     footer = {
       "",
       "Examples:",
@@ -66,19 +67,32 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "INDEX", description = "index folder")
   Path index;
 
-  @Option(names = "--doc", description = "print this document's stored fields and, per vector, its norm, cosine to"
-      + " vector 0 and cosine to the corpus mean direction of its position")
+  @Option(
+      names = "--doc",
+      description =
+          "print this document's stored fields and, per vector, its norm, cosine to"
+              + " vector 0 and cosine to the corpus mean direction of its position")
   String doc;
 
-  @Option(names = "--vectors", description = "per vector position: how distinct the vectors are across documents"
-      + " and from vector 0, collapsed positions flagged")
+  @Option(
+      names = "--vectors",
+      description =
+          "per vector position: how distinct the vectors are across documents"
+              + " and from vector 0, collapsed positions flagged")
   boolean vectors;
 
-  @Option(names = "--pairs", defaultValue = "2000", description = "with --vectors: random pairs of documents for the"
-      + " cross-document cosine (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--pairs",
+      defaultValue = "2000",
+      description =
+          "with --vectors: random pairs of documents for the"
+              + " cross-document cosine (default: ${DEFAULT-VALUE})")
   int pairs;
 
-  @Option(names = "--seed", defaultValue = "42", description = "with --vectors: seed for drawing the pairs (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "with --vectors: seed for drawing the pairs (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--check", description = "run CheckIndex and report problems")
@@ -106,15 +120,33 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private void printOverview(PrintWriter out, DirectoryReader reader) throws IOException {
-    out.printf(Locale.ROOT, "index %s: %d documents (%d deleted), %d segments; commit data %s%n", index, reader.numDocs(),
-        reader.numDeletedDocs(), reader.leaves().size(), reader.getIndexCommit().getUserData());
-    out.printf(Locale.ROOT, "prefix store format %s; this build reads versions %d..%d and writes %d%n", MetaEmbedVectorsFormat.NAME,
-        MetaEmbedVectorsFormat.VERSION_START, MetaEmbedVectorsFormat.VERSION_CURRENT, MetaEmbedVectorsFormat.VERSION_CURRENT);
+    out.printf(
+        Locale.ROOT,
+        "index %s: %d documents (%d deleted), %d segments; commit data %s%n",
+        index,
+        reader.numDocs(),
+        reader.numDeletedDocs(),
+        reader.leaves().size(),
+        reader.getIndexCommit().getUserData());
+    out.printf(
+        Locale.ROOT,
+        "prefix store format %s; this build reads versions %d..%d and writes %d%n",
+        MetaEmbedVectorsFormat.NAME,
+        MetaEmbedVectorsFormat.VERSION_START,
+        MetaEmbedVectorsFormat.VERSION_CURRENT,
+        MetaEmbedVectorsFormat.VERSION_CURRENT);
     for (LeafReaderContext ctx : reader.leaves()) {
       LeafReader leaf = ctx.reader();
-      String codec = leaf instanceof SegmentReader sr ? sr.getSegmentInfo().info.getCodec().getName() : "?";
+      String codec =
+          leaf instanceof SegmentReader sr ? sr.getSegmentInfo().info.getCodec().getName() : "?";
       String name = leaf instanceof SegmentReader sr ? sr.getSegmentName() : "segment " + ctx.ord;
-      out.printf(Locale.ROOT, "segment %s: %d docs (%d live), codec %s%n", name, leaf.maxDoc(), leaf.numDocs(), codec);
+      out.printf(
+          Locale.ROOT,
+          "segment %s: %d docs (%d live), codec %s%n",
+          name,
+          leaf.maxDoc(),
+          leaf.numDocs(),
+          codec);
       for (FieldInfo field : leaf.getFieldInfos()) {
         printField(out, leaf, field);
       }
@@ -138,11 +170,22 @@ final class InspectCommand implements Callable<Integer> {
     }
     int bytesPerVector = metaEmbed.bytesPerVector();
     int version = MetaEmbedFieldInfo.formatVersion(leaf, field.name);
-    out.printf(Locale.ROOT, "  field %-12s MetaEmbed: dimension %d, max vectors %d, storage %s, similarity %s, format version %s%n",
-        field.name, metaEmbed.dimension(), metaEmbed.maxVectors(), metaEmbed.storage().attributeValue(),
-        metaEmbed.similarity(), version < 0 ? "? (not read through MetaEmbedVectorsFormat)" : version);
-    out.printf(Locale.ROOT, "    %d docs, %d vectors (%.1f per doc), %.1f KiB per doc on average%n", docs, vectors,
-        vectors / (double) Math.max(docs, 1), vectors * (double) bytesPerVector / Math.max(docs, 1) / 1024);
+    out.printf(
+        Locale.ROOT,
+        "  field %-12s MetaEmbed: dimension %d, max vectors %d, storage %s, similarity %s, format version %s%n",
+        field.name,
+        metaEmbed.dimension(),
+        metaEmbed.maxVectors(),
+        metaEmbed.storage().attributeValue(),
+        metaEmbed.similarity(),
+        version < 0 ? "? (not read through MetaEmbedVectorsFormat)" : version);
+    out.printf(
+        Locale.ROOT,
+        "    %d docs, %d vectors (%.1f per doc), %.1f KiB per doc on average%n",
+        docs,
+        vectors,
+        vectors / (double) Math.max(docs, 1),
+        vectors * (double) bytesPerVector / Math.max(docs, 1) / 1024);
     StringBuilder prefixes = new StringBuilder("    bytes read per document by budget prefix:");
     for (int r : PREFIXES) {
       if (r <= metaEmbed.maxVectors()) {
@@ -158,7 +201,10 @@ final class InspectCommand implements Callable<Integer> {
       return "vectors: dimension " + field.getVectorDimension() + ", " + field.getVectorEncoding();
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(field.getIndexOptions() == org.apache.lucene.index.IndexOptions.NONE ? "stored" : "indexed " + field.getIndexOptions());
+    sb.append(
+        field.getIndexOptions() == org.apache.lucene.index.IndexOptions.NONE
+            ? "stored"
+            : "indexed " + field.getIndexOptions());
     if (field.getDocValuesType() != org.apache.lucene.index.DocValuesType.NONE) {
       sb.append(", doc values ").append(field.getDocValuesType());
     }
@@ -169,7 +215,8 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private static String graphShape(LeafReader leaf, String field) throws IOException {
-    if (leaf instanceof CodecReader codecReader && codecReader.getVectorReader() instanceof HnswGraphProvider graphs) {
+    if (leaf instanceof CodecReader codecReader
+        && codecReader.getVectorReader() instanceof HnswGraphProvider graphs) {
       HnswGraph graph = graphs.getGraph(field);
       if (graph == null || graph.size() == 0) {
         return "none (segment below the graph threshold: searched exhaustively)";
@@ -181,7 +228,11 @@ final class InspectCommand implements Callable<Integer> {
           edges++;
         }
       }
-      return String.format(Locale.ROOT, "%d nodes, %d levels, mean degree %.1f on level 0", graph.size(), graph.numLevels(),
+      return String.format(
+          Locale.ROOT,
+          "%d nodes, %d levels, mean degree %.1f on level 0",
+          graph.size(),
+          graph.numLevels(),
           edges / (double) graph.size());
     }
     return "not available for this reader";
@@ -201,22 +252,44 @@ final class InspectCommand implements Callable<Integer> {
     for (String field : VectorPositionStats.metaEmbedFields(reader)) {
       MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), field);
       if (values != null && values.advanceExact(docId - ctx.docBase)) {
-        printDocumentVectors(out, field, values.vectors(values.maxVectors()), VectorPositionStats.scan(reader, field));
+        printDocumentVectors(
+            out,
+            field,
+            values.vectors(values.maxVectors()),
+            VectorPositionStats.scan(reader, field));
       }
     }
   }
 
-  private static void printDocumentVectors(PrintWriter out, String field, float[][] vectors, VectorPositionStats corpus) {
-    StringBuilder norms = new StringBuilder("field " + field + ": " + vectors.length + " vectors of " + corpus.dimension() + ", norms:");
+  private static void printDocumentVectors(
+      PrintWriter out, String field, float[][] vectors, VectorPositionStats corpus) {
+    StringBuilder norms =
+        new StringBuilder(
+            "field "
+                + field
+                + ": "
+                + vectors.length
+                + " vectors of "
+                + corpus.dimension()
+                + ", norms:");
     for (float[] v : vectors) {
       norms.append(String.format(Locale.ROOT, " %.3f", Math.sqrt(VectorUtil.dotProduct(v, v))));
     }
     out.println(norms);
-    out.printf(Locale.ROOT, "  vector  cos to vector 0  cos to corpus mean of its position (%d documents)%n", corpus.documents());
+    out.printf(
+        Locale.ROOT,
+        "  vector  cos to vector 0  cos to corpus mean of its position (%d documents)%n",
+        corpus.documents());
     for (int j = 0; j < vectors.length; j++) {
       float[] mean = corpus.meanDirection(j);
-      out.printf(Locale.ROOT, "  %6d  %15.3f  %s%n", j, VectorPositionStats.cosine(vectors[j], vectors[0]),
-          mean == null ? "-" : String.format(Locale.ROOT, "%.3f", VectorPositionStats.cosine(vectors[j], mean)));
+      out.printf(
+          Locale.ROOT,
+          "  %6d  %15.3f  %s%n",
+          j,
+          VectorPositionStats.cosine(vectors[j], vectors[0]),
+          mean == null
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", VectorPositionStats.cosine(vectors[j], mean)));
     }
   }
 
@@ -227,18 +300,38 @@ final class InspectCommand implements Callable<Integer> {
     }
     for (String field : fields) {
       VectorPositionStats stats = VectorPositionStats.scan(reader, field);
-      out.printf(Locale.ROOT, "field %s: %d documents, %d positions of %d components; cosines of decoded vectors,"
-          + " cross-document over %d random pairs of different documents (seed %d)%n",
-          field, stats.documents(), stats.maxVectors(), stats.dimension(), pairs, seed);
+      out.printf(
+          Locale.ROOT,
+          "field %s: %d documents, %d positions of %d components; cosines of decoded vectors,"
+              + " cross-document over %d random pairs of different documents (seed %d)%n",
+          field,
+          stats.documents(),
+          stats.maxVectors(),
+          stats.dimension(),
+          pairs,
+          seed);
       out.println("  position   docs  cross-doc cos   pairs  cos to vector 0  mean norm");
       int collapsed = 0;
       for (VectorPositionStats.Position p : stats.positions(pairs, seed)) {
         collapsed += p.collapsed() ? 1 : 0;
-        out.printf(Locale.ROOT, "  %8d %6d %14s %7d %16s %10s%s%n", p.position(), p.docs(), fixed(p.crossDocumentCosine()),
-            p.pairs(), fixed(p.cosineToFirst()), fixed(p.meanNorm()), p.collapsed() ? "  collapsed" : "");
+        out.printf(
+            Locale.ROOT,
+            "  %8d %6d %14s %7d %16s %10s%s%n",
+            p.position(),
+            p.docs(),
+            fixed(p.crossDocumentCosine()),
+            p.pairs(),
+            fixed(p.cosineToFirst()),
+            fixed(p.meanNorm()),
+            p.collapsed() ? "  collapsed" : "");
       }
-      out.printf(Locale.ROOT, "field %s: %d of %d positions collapsed (cross-document cosine > %.2f)%n", field, collapsed,
-          stats.maxVectors(), VectorPositionStats.COLLAPSED_ABOVE);
+      out.printf(
+          Locale.ROOT,
+          "field %s: %d of %d positions collapsed (cross-document cosine > %.2f)%n",
+          field,
+          collapsed,
+          stats.maxVectors(),
+          VectorPositionStats.COLLAPSED_ABOVE);
     }
   }
 
@@ -252,15 +345,28 @@ final class InspectCommand implements Callable<Integer> {
       checker.setInfoStream(new PrintStream(details, true, StandardCharsets.UTF_8));
       CheckIndex.Status status = checker.checkIndex();
       if (status.clean) {
-        out.printf(Locale.ROOT, "CheckIndex: clean (%d segments, %d documents)%n", status.numSegments, totalDocs(status));
+        out.printf(
+            Locale.ROOT,
+            "CheckIndex: clean (%d segments, %d documents)%n",
+            status.numSegments,
+            totalDocs(status));
         return 0;
       }
       out.println("CheckIndex found problems:");
-      details.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("FAILED") || l.contains("ERROR") || l.contains("WARNING"))
+      details
+          .toString(StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> l.contains("FAILED") || l.contains("ERROR") || l.contains("WARNING"))
           .forEach(l -> out.println("  " + l.strip()));
-      throw new UserException("index " + index + " is damaged (" + status.numBadSegments + " bad segments); details above");
+      throw new UserException(
+          "index "
+              + index
+              + " is damaged ("
+              + status.numBadSegments
+              + " bad segments); details above");
     } catch (org.apache.lucene.store.LockObtainFailedException e) {
-      throw new UserException("index " + index + " is being written by another process; stop it before --check");
+      throw new UserException(
+          "index " + index + " is being written by another process; stop it before --check");
     }
   }
 

@@ -12,12 +12,20 @@ import picocli.CommandLine.Mixin;
  */
 @Command(
     name = "metaembed",
-    description = "MetaEmbed multi-vector retrieval on Lucene: index, search with a budget, evaluate, inspect.",
-    subcommands = {IndexCommand.class, SearchCommand.class, EvalCommand.class, InspectCommand.class, DemoCommand.class},
+    description =
+        "MetaEmbed multi-vector retrieval on Lucene: index, search with a budget, evaluate, inspect.",
+    subcommands = {
+      IndexCommand.class,
+      SearchCommand.class,
+      EvalCommand.class,
+      InspectCommand.class,
+      DemoCommand.class
+    },
     footer = {"", "Run 'metaembed COMMAND --help' for a command's options and examples."})
 public final class MetaEmbedCommand implements Runnable {
   /** Lucene logs which vector implementation it chose at INFO: not a command's output. Held strongly. */
-  private static final java.util.logging.Logger LUCENE_LOG = java.util.logging.Logger.getLogger("org.apache.lucene");
+  private static final java.util.logging.Logger LUCENE_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene");
 
   @Mixin CommonOptions common;
 
@@ -30,8 +38,10 @@ public final class MetaEmbedCommand implements Runnable {
 
   public static void main(String[] args) {
     LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()), true);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()), true);
     System.exit(run(args, out, err));
   }
 
@@ -40,23 +50,28 @@ public final class MetaEmbedCommand implements Runnable {
     CommandLine cli = new CommandLine(new MetaEmbedCommand());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      UserException user = userError(e);
-      if (user != null) {
-        commandLine.getErr().println("metaembed: " + user.getMessage());
-        return 1;
-      }
-      commandLine.getErr().println("metaembed: internal error: " + e);
-      e.printStackTrace(commandLine.getErr());
-      return 2;
-    });
-    cli.setParameterExceptionHandler((e, ignoredArgs) -> {
-      Throwable cause = e.getCause();
-      String message = cause instanceof UserException user ? user.getMessage() : e.getMessage();
-      e.getCommandLine().getErr().println("metaembed: " + message);
-      e.getCommandLine().getErr().println("Run 'metaembed " + e.getCommandLine().getCommandName() + " --help' for usage.");
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          UserException user = userError(e);
+          if (user != null) {
+            commandLine.getErr().println("metaembed: " + user.getMessage());
+            return 1;
+          }
+          commandLine.getErr().println("metaembed: internal error: " + e);
+          e.printStackTrace(commandLine.getErr());
+          return 2;
+        });
+    cli.setParameterExceptionHandler(
+        (e, ignoredArgs) -> {
+          Throwable cause = e.getCause();
+          String message = cause instanceof UserException user ? user.getMessage() : e.getMessage();
+          e.getCommandLine().getErr().println("metaembed: " + message);
+          e.getCommandLine()
+              .getErr()
+              .println(
+                  "Run 'metaembed " + e.getCommandLine().getCommandName() + " --help' for usage.");
+          return 1;
+        });
     return cli.execute(args);
   }
 

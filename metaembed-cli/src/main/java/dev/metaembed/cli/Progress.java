@@ -19,7 +19,8 @@ final class Progress {
             .showSpeed()
             .setStyle(ProgressBarStyle.ASCII)
             .setUpdateIntervalMillis(500);
-    if (quiet || System.console() == null) { // no terminal to redraw a bar on: commands print summaries
+    if (quiet
+        || System.console() == null) { // no terminal to redraw a bar on: commands print summaries
       builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
     } else {
       builder.setConsumer(new ConsoleProgressBarConsumer(System.err));

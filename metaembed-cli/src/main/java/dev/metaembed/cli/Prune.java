@@ -19,12 +19,16 @@ record Prune(Budget budget, int keep) {
       }
     }
     throw new UserException(
-        "bad prune \"" + text + "\": write QUERYxDOCUMENT:KEEP with positive numbers, e.g. 2x4:200");
+        "bad prune \""
+            + text
+            + "\": write QUERYxDOCUMENT:KEEP with positive numbers, e.g. 2x4:200");
   }
 
   /** True when {@code b} is larger than the pruning budget, so the cascade can save work. */
   boolean appliesTo(Budget b) {
-    return b.query() >= budget.query() && b.document() >= budget.document() && b.equals(budget) == false;
+    return b.query() >= budget.query()
+        && b.document() >= budget.document()
+        && b.equals(budget) == false;
   }
 
   @Override

@@ -4,8 +4,8 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import picocli.CommandLine.Command;
@@ -31,13 +31,21 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, description = "index folder")
   Path index;
 
-  @Option(names = "--budget", converter = Budget.Converter.class, description = "QxD, e.g. 4x8 (default: every vector)")
+  @Option(
+      names = "--budget",
+      converter = Budget.Converter.class,
+      description = "QxD, e.g. 4x8 (default: every vector)")
   Budget budget;
 
-  @Option(names = "-k", defaultValue = "10", description = "hits to show (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "-k",
+      defaultValue = "10",
+      description = "hits to show (default: ${DEFAULT-VALUE})")
   int k;
 
-  @Option(names = "--candidates", description = "graph candidates per segment (default: max(100, 10k))")
+  @Option(
+      names = "--candidates",
+      description = "graph candidates per segment (default: max(100, 10k))")
   Integer candidates;
 
   @Option(names = "--exact", description = "score every document instead of graph candidates")
@@ -46,7 +54,9 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per hit")
   boolean json;
 
-  @Option(names = "--model", description = "model folder or builtin:NAME (default: the one the index was built with)")
+  @Option(
+      names = "--model",
+      description = "model folder or builtin:NAME (default: the one the index was built with)")
   String model;
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "query text")
@@ -79,7 +89,13 @@ final class SearchCommand implements Callable<Integer> {
           line.addProperty("score", hit.score);
           out.println(line);
         } else {
-          out.printf(Locale.ROOT, "%3d  %8.4f  %s%s%n", rank, hit.score, id, title.isEmpty() ? "" : "  " + title);
+          out.printf(
+              Locale.ROOT,
+              "%3d  %8.4f  %s%s%n",
+              rank,
+              hit.score,
+              id,
+              title.isEmpty() ? "" : "  " + title);
         }
       }
       if (json == false && rank == 0) {

@@ -20,6 +20,7 @@ final class Searcher implements Closeable {
   final MetaEmbedEncoder encoder;
   final int storedVectors;
   final int dimension;
+
   /** Bytes one stored vector takes in the prefix store (the index's storage encoding). */
   final int bytesPerVector;
 
@@ -44,7 +45,11 @@ final class Searcher implements Closeable {
       dimension = dim;
       bytesPerVector = bytes;
       if (dim != encoder.dimension()) {
-        throw new UserException("the index holds " + dim + "-dimensional vectors but the model makes " + encoder.dimension());
+        throw new UserException(
+            "the index holds "
+                + dim
+                + "-dimensional vectors but the model makes "
+                + encoder.dimension());
       }
     } catch (IOException | RuntimeException e) {
       directory.close();
@@ -55,10 +60,22 @@ final class Searcher implements Closeable {
   /** Checks a budget against the model's query vectors and the index's stored vectors. */
   void checkBudget(Budget budget) {
     if (budget.query() > encoder.queryVectors()) {
-      throw new UserException("budget " + budget + " uses " + budget.query() + " query vectors; the model makes at most " + encoder.queryVectors());
+      throw new UserException(
+          "budget "
+              + budget
+              + " uses "
+              + budget.query()
+              + " query vectors; the model makes at most "
+              + encoder.queryVectors());
     }
     if (budget.document() > storedVectors) {
-      throw new UserException("budget " + budget + " uses " + budget.document() + " document vectors; the index stores at most " + storedVectors);
+      throw new UserException(
+          "budget "
+              + budget
+              + " uses "
+              + budget.document()
+              + " document vectors; the index stores at most "
+              + storedVectors);
     }
   }
 
@@ -67,16 +84,20 @@ final class Searcher implements Closeable {
     return new Budget(encoder.queryVectors(), storedVectors);
   }
 
-  TopDocs search(float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact) throws IOException {
+  TopDocs search(float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact)
+      throws IOException {
     return search(queryVectors, budget, k, candidates, exact, null);
   }
 
   /** As {@link #search(float[][], Budget, int, Integer, boolean)}, with a cascade (null: none). */
-  TopDocs search(float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact, Prune prune)
+  TopDocs search(
+      float[][] queryVectors, Budget budget, int k, Integer candidates, boolean exact, Prune prune)
       throws IOException {
     int queryBudget = Math.min(budget.query(), queryVectors.length);
     LateInteractionQuery.Builder builder =
-        LateInteractionQuery.builder(IndexLayout.VECTORS, queryVectors).k(k).budget(queryBudget, budget.document());
+        LateInteractionQuery.builder(IndexLayout.VECTORS, queryVectors)
+            .k(k)
+            .budget(queryBudget, budget.document());
     if (candidates != null) {
       builder.candidates(candidates);
     }
@@ -84,7 +105,8 @@ final class Searcher implements Closeable {
       builder.exact();
     }
     if (prune != null && prune.appliesTo(budget)) {
-      builder.prune(Math.min(prune.budget().query(), queryBudget), prune.budget().document(), prune.keep());
+      builder.prune(
+          Math.min(prune.budget().query(), queryBudget), prune.budget().document(), prune.keep());
     }
     return searcher.search(builder.build(), k);
   }

@@ -45,7 +45,13 @@ final class VectorPositionStats {
    * @param meanNorm norm of the mean of the unit-normalized vectors at this position: 0 for
    *     vectors spread evenly, 1 when every document has the same direction
    */
-  record Position(int position, long docs, long pairs, double crossDocumentCosine, double cosineToFirst, double meanNorm) {
+  record Position(
+      int position,
+      long docs,
+      long pairs,
+      double crossDocumentCosine,
+      double cosineToFirst,
+      double meanNorm) {
     /** Whether the cross-document cosine exceeds {@link #COLLAPSED_ABOVE}. */
     boolean collapsed() {
       return pairs > 0 && crossDocumentCosine > COLLAPSED_ABOVE;
@@ -85,8 +91,10 @@ final class VectorPositionStats {
 
   /** Reads every live document's vectors of {@code field} (a MetaEmbed field) once. */
   static VectorPositionStats scan(IndexReader reader, String field) throws IOException {
-    MetaEmbedFieldInfo info = MetaEmbedFieldInfo.of(FieldInfos.getMergedFieldInfos(reader).fieldInfo(field));
-    VectorPositionStats stats = new VectorPositionStats(reader, field, info.dimension(), info.maxVectors());
+    MetaEmbedFieldInfo info =
+        MetaEmbedFieldInfo.of(FieldInfos.getMergedFieldInfos(reader).fieldInfo(field));
+    VectorPositionStats stats =
+        new VectorPositionStats(reader, field, info.dimension(), info.maxVectors());
     float[][] vectors = new float[stats.maxVectors][stats.dimension];
     for (LeafReaderContext ctx : reader.leaves()) {
       MetaEmbedVectorValues values = MetaEmbedVectorValues.get(ctx.reader(), field);
@@ -142,7 +150,8 @@ final class VectorPositionStats {
       for (int p = 0; p < pairs; p++) {
         int first = random.nextInt(docCount);
         int second = random.nextInt(docCount - 1);
-        int shared = Math.min(a.read(docs[first]), b.read(docs[second < first ? second : second + 1]));
+        int shared =
+            Math.min(a.read(docs[first]), b.read(docs[second < first ? second : second + 1]));
         for (int j = 0; j < shared; j++) {
           pairSums[j] += cosine(a.vectors[j], b.vectors[j]);
           pairCounts[j]++;
@@ -151,8 +160,14 @@ final class VectorPositionStats {
     }
     List<Position> positions = new ArrayList<>(maxVectors);
     for (int j = 0; j < maxVectors; j++) {
-      positions.add(new Position(j, docsAt[j], pairCounts[j], pairSums[j] / pairCounts[j],
-          cosineToFirstSums[j] / docsAt[j], docsAt[j] == 0 ? Double.NaN : norm(unitSums[j]) / docsAt[j]));
+      positions.add(
+          new Position(
+              j,
+              docsAt[j],
+              pairCounts[j],
+              pairSums[j] / pairCounts[j],
+              cosineToFirstSums[j] / docsAt[j],
+              docsAt[j] == 0 ? Double.NaN : norm(unitSums[j]) / docsAt[j]));
     }
     return positions;
   }
@@ -190,7 +205,8 @@ final class VectorPositionStats {
    */
   private final class DocumentVectors {
     final float[][] vectors = new float[maxVectors][dimension];
-    private final MetaEmbedVectorValues[] perLeaf = new MetaEmbedVectorValues[reader.leaves().size()];
+    private final MetaEmbedVectorValues[] perLeaf =
+        new MetaEmbedVectorValues[reader.leaves().size()];
     private final int[] lastDoc = new int[perLeaf.length];
 
     /** Reads {@code globalDoc}'s vectors and returns how many it has. */
@@ -203,7 +219,8 @@ final class VectorPositionStats {
       }
       lastDoc[leaf] = doc;
       if (perLeaf[leaf].advanceExact(doc) == false) {
-        throw new IllegalStateException("document " + globalDoc + " had vectors in " + field + " when scanned");
+        throw new IllegalStateException(
+            "document " + globalDoc + " had vectors in " + field + " when scanned");
       }
       return perLeaf[leaf].readVectors(maxVectors, vectors);
     }

@@ -68,8 +68,10 @@ class CliFuzzTest {
   private Map<String, float[][]> indexed;
   private final Map<String, Integer> tried = new TreeMap<>();
   private final Map<String, Integer> outcomes = new TreeMap<>();
+
   /** Per kind, the bad lines a command had to report (the first bad line of a file). */
   private final Map<String, Integer> reported = new TreeMap<>();
+
   private int files;
 
   /** What a command printed and returned. */
@@ -93,7 +95,14 @@ class CliFuzzTest {
   void malformedLinesAreRejectedAndTheIndexStaysIntact() throws IOException {
     long seed = Long.getLong("metaembed.fuzz.seed", new Random().nextLong());
     int iterations = Integer.getInteger("metaembed.fuzz.iterations", 40);
-    System.out.println("CliFuzzTest seed=" + seed + " iterations=" + iterations + " (repeat with -Dmetaembed.fuzz.seed=" + seed + ")");
+    System.out.println(
+        "CliFuzzTest seed="
+            + seed
+            + " iterations="
+            + iterations
+            + " (repeat with -Dmetaembed.fuzz.seed="
+            + seed
+            + ")");
     random = new Random(seed);
     long start = System.nanoTime();
     slice();
@@ -116,7 +125,11 @@ class CliFuzzTest {
     Path full = Files.write(work.resolve("full.jsonl"), all);
     Result appended = run("index", "--corpus", full.toString(), "--index", index.toString(), "-q");
     assertEquals(0, appended.exit(), appended.err());
-    assertTrue(appended.out().contains("indexed " + NEW_DOCS + " new documents (" + BASE_DOCS + " skipped"), appended.out());
+    assertTrue(
+        appended
+            .out()
+            .contains("indexed " + NEW_DOCS + " new documents (" + BASE_DOCS + " skipped"),
+        appended.out());
     assertEquals(BASE_DOCS + NEW_DOCS, readIndex().size());
     Result check = run("inspect", index.toString(), "--check");
     assertEquals(0, check.exit(), check.err());
@@ -126,7 +139,14 @@ class CliFuzzTest {
     System.out.printf(
         "CliFuzzTest seed=%d: %d iterations, %d files, %d corrupted or odd lines in %.1f s; commands %s;"
             + " reported bad lines per kind %s; lines written per kind %s%n",
-        seed, iterations, files, total, (System.nanoTime() - start) / 1e9, outcomes, reported, tried);
+        seed,
+        iterations,
+        files,
+        total,
+        (System.nanoTime() - start) / 1e9,
+        outcomes,
+        reported,
+        tried);
   }
 
   // ---- the three commands ----
@@ -154,7 +174,16 @@ class CliFuzzTest {
     addHarmlessLines(lines, true);
     Path file = write("corpus", lines);
     String commitEvery = Integer.toString(random.nextBoolean() ? 1 + random.nextInt(3) : 500);
-    Result result = run("index", "--corpus", file.toString(), "--index", index.toString(), "-q", "--commit-every", commitEvery);
+    Result result =
+        run(
+            "index",
+            "--corpus",
+            file.toString(),
+            "--index",
+            index.toString(),
+            "-q",
+            "--commit-every",
+            commitEvery);
     String expected = expectedError(file, lines);
     if (expected == null) {
       assertEquals(0, result.exit(), result.err());
@@ -164,7 +193,9 @@ class CliFuzzTest {
       assertUserError(result, expected, "index --commit-every " + commitEvery);
       outcomes.merge("index rejected", 1, Integer::sum);
     }
-    return "index " + file.getFileName() + (expected == null ? " accepted" : " rejected: " + expected);
+    return "index "
+        + file.getFileName()
+        + (expected == null ? " accepted" : " rejected: " + expected);
   }
 
   /** eval with corrupted queries and/or qrels. */
@@ -186,20 +217,36 @@ class CliFuzzTest {
     if (random.nextInt(4) != 0) { // else only harmless changes
       if (corruptQueries) {
         int at = random.nextInt(queries.size());
-        queries.set(at, corruptQueryLine(new String(queries.get(at).bytes(), StandardCharsets.UTF_8)));
+        queries.set(
+            at, corruptQueryLine(new String(queries.get(at).bytes(), StandardCharsets.UTF_8)));
       }
       if (corruptQrels) {
         int first = header ? 1 : 0;
         int at = first + random.nextInt(qrels.size() - first);
-        qrels.set(at, corruptQrelsLine(new String(qrels.get(at).bytes(), StandardCharsets.UTF_8), at > 0));
+        qrels.set(
+            at,
+            corruptQrelsLine(new String(qrels.get(at).bytes(), StandardCharsets.UTF_8), at > 0));
       }
     }
     addHarmlessLines(queries, true);
     addQrelsOddities(qrels);
     Path queriesFile = write("queries", queries);
     Path qrelsFile = write("qrels", qrels);
-    Result result = run("eval", "--index", index.toString(), "--queries", queriesFile.toString(), "--qrels", qrelsFile.toString(),
-        "--budgets", "1x1", "-k", "10", "--json", "-q");
+    Result result =
+        run(
+            "eval",
+            "--index",
+            index.toString(),
+            "--queries",
+            queriesFile.toString(),
+            "--qrels",
+            qrelsFile.toString(),
+            "--budgets",
+            "1x1",
+            "-k",
+            "10",
+            "--json",
+            "-q");
     String expected = expectedError(queriesFile, queries);
     if (expected == null) {
       expected = expectedError(qrelsFile, qrels);
@@ -207,14 +254,20 @@ class CliFuzzTest {
     if (expected == null) {
       int judged = judgedQueries(queries, qrels);
       if (judged == 0) {
-        assertUserError(result, "no query in " + queriesFile + " has relevance judgements in " + qrelsFile, "eval");
+        assertUserError(
+            result,
+            "no query in " + queriesFile + " has relevance judgements in " + qrelsFile,
+            "eval");
         outcomes.merge("eval rejected: no judged query", 1, Integer::sum);
         return "eval: no judged query";
       }
       assertEquals(0, result.exit(), result.err());
       List<String> rows = result.out().lines().toList();
       assertEquals(1, rows.size(), result.out());
-      assertEquals(judged, JsonParser.parseString(rows.get(0)).getAsJsonObject().get("queries").getAsInt(), result.out());
+      assertEquals(
+          judged,
+          JsonParser.parseString(rows.get(0)).getAsJsonObject().get("queries").getAsInt(),
+          result.out());
       outcomes.merge("eval accepted", 1, Integer::sum);
       return "eval accepted, " + judged + " judged queries";
     }
@@ -225,7 +278,11 @@ class CliFuzzTest {
 
   /** search with an odd or empty query text. */
   private String search() {
-    String text = JsonParser.parseString(queryLines.get(random.nextInt(queryLines.size()))).getAsJsonObject().get("text").getAsString();
+    String text =
+        JsonParser.parseString(queryLines.get(random.nextInt(queryLines.size())))
+            .getAsJsonObject()
+            .get("text")
+            .getAsString();
     String kind;
     switch (random.nextInt(4)) {
       case 0 -> {
@@ -281,21 +338,30 @@ class CliFuzzTest {
       case 5 -> {
         String key = RandomPick.of(random, "id", "title", "text");
         json.add(key, random.nextBoolean() ? new JsonArray() : new JsonObject());
-        yield Line.of(json.toString(), "\"" + key + "\" must be a string", "corpus: object or array as a string");
+        yield Line.of(
+            json.toString(),
+            "\"" + key + "\" must be a string",
+            "corpus: object or array as a string");
       }
       case 6 -> {
         json.addProperty("title", RandomPick.of(random, "", " "));
         json.addProperty("text", RandomPick.of(random, "", "  ", "\t"));
-        yield Line.of(json.toString(), "\"title\" and \"text\" are empty: nothing to encode", "corpus: nothing to encode");
+        yield Line.of(
+            json.toString(),
+            "\"title\" and \"text\" are empty: nothing to encode",
+            "corpus: nothing to encode");
       }
       case 7 -> {
         json.addProperty("id", "x".repeat(32767 + random.nextInt(100)));
-        yield Line.of(json.toString(), "the id is longer than 32766 bytes", "corpus: id over 32766 bytes");
+        yield Line.of(
+            json.toString(), "the id is longer than 32766 bytes", "corpus: id over 32766 bytes");
       }
       case 8 -> {
         int depth = 1000 + random.nextInt(100_000);
         json.add("text", JsonParser.parseString("1")); // replaced below
-        String line = json.toString().replace("\"text\":1", "\"text\":" + "[".repeat(depth) + "]".repeat(depth));
+        String line =
+            json.toString()
+                .replace("\"text\":1", "\"text\":" + "[".repeat(depth) + "]".repeat(depth));
         yield Line.of(line, "bad JSON", "json: deeply nested");
       }
       default -> invalidUtf8(valid, "corpus");
@@ -331,36 +397,70 @@ class CliFuzzTest {
   private Line corruptQrelsLine(String valid, boolean afterLineOne) {
     String[] cols = valid.split("\t");
     return switch (random.nextInt(afterLineOne ? 6 : 5)) {
-      case 0 -> Line.of(String.join(RandomPick.of(random, " ", "  ", ","), cols), "expected query-id<TAB>corpus-id<TAB>score", "qrels: no tabs");
-      case 1 -> Line.of(cols[0] + "\t" + cols[1], "expected query-id<TAB>corpus-id<TAB>score", "qrels: two columns");
+      case 0 ->
+          Line.of(
+              String.join(RandomPick.of(random, " ", "  ", ","), cols),
+              "expected query-id<TAB>corpus-id<TAB>score",
+              "qrels: no tabs");
+      case 1 ->
+          Line.of(
+              cols[0] + "\t" + cols[1],
+              "expected query-id<TAB>corpus-id<TAB>score",
+              "qrels: two columns");
       case 2 -> {
         String score = RandomPick.of(random, "1.5", "one", "1e3", "0x10", " ", "score", "½");
-        yield Line.of(cols[0] + "\t" + cols[1] + "\t" + score, "score \"" + score + "\" is not a whole number", "qrels: score not a whole number");
+        yield Line.of(
+            cols[0] + "\t" + cols[1] + "\t" + score,
+            "score \"" + score + "\" is not a whole number",
+            "qrels: score not a whole number");
       }
       case 3 -> {
         String score = (random.nextBoolean() ? "" : "-") + "9".repeat(11 + random.nextInt(30));
-        yield Line.of(cols[0] + "\t" + cols[1] + "\t" + score, "score \"" + score + "\" is out of range", "qrels: huge score");
+        yield Line.of(
+            cols[0] + "\t" + cols[1] + "\t" + score,
+            "score \"" + score + "\" is out of range",
+            "qrels: huge score");
       }
       case 4 -> invalidUtf8(valid, "qrels");
-      default -> Line.of("query-id\tcorpus-id\tscore", "score \"score\" is not a whole number", "qrels: header after line 1");
+      default ->
+          Line.of(
+              "query-id\tcorpus-id\tscore",
+              "score \"score\" is not a whole number",
+              "qrels: header after line 1");
     };
   }
 
   private Line truncated(String valid) {
-    return Line.of(valid.substring(0, 1 + random.nextInt(valid.length() - 1)), "bad JSON", "json: truncated line");
+    return Line.of(
+        valid.substring(0, 1 + random.nextInt(valid.length() - 1)),
+        "bad JSON",
+        "json: truncated line");
   }
 
   private Line trailingGarbage(String valid) {
-    return Line.of(valid + RandomPick.of(random, "}", " x", ",{}", "]", " {\"id\": \"2\"}"), "bad JSON", "json: text after the object");
+    return Line.of(
+        valid + RandomPick.of(random, "}", " x", ",{}", "]", " {\"id\": \"2\"}"),
+        "bad JSON",
+        "json: text after the object");
   }
 
   private Line notAnObject() {
-    return Line.of(RandomPick.of(random, "[1, 2]", "\"text\"", "42", "null", "true", "[]"), "expected a JSON object", "json: not an object");
+    return Line.of(
+        RandomPick.of(random, "[1, 2]", "\"text\"", "42", "null", "true", "[]"),
+        "expected a JSON object",
+        "json: not an object");
   }
 
   private Line invalidUtf8(String valid, String file) {
     byte[] bytes = valid.getBytes(StandardCharsets.UTF_8);
-    byte[][] bad = {{(byte) 0xff}, {(byte) 0xc3, 0x28}, {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xe2, (byte) 0x82}};
+    byte[][] bad = {
+      {(byte) 0xff},
+      {(byte) 0xc3, 0x28},
+      {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
+      {(byte) 0x80},
+      {(byte) 0xf8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+      {(byte) 0xe2, (byte) 0x82}
+    };
     byte[] insert = bad[random.nextInt(bad.length)];
     int at;
     do {
@@ -378,19 +478,26 @@ class CliFuzzTest {
     int extras = random.nextInt(3);
     for (int i = 0; i < extras; i++) {
       switch (random.nextInt(json ? 4 : 2)) {
-        case 0 -> lines.add(random.nextInt(lines.size() + 1), Line.of(RandomPick.of(random, "", " ", "\t", "  \t "), null, "blank line"));
+        case 0 ->
+            lines.add(
+                random.nextInt(lines.size() + 1),
+                Line.of(RandomPick.of(random, "", " ", "\t", "  \t "), null, "blank line"));
         case 1 -> {
           int at = random.nextInt(lines.size());
           Line line = lines.get(at);
           byte[] crlf = Arrays.copyOf(line.bytes(), line.bytes().length + 1);
           crlf[crlf.length - 1] = '\r';
-          lines.set(at, new Line(crlf, line.error(), line.kind() == null ? "CRLF line end" : line.kind()));
+          lines.set(
+              at,
+              new Line(crlf, line.error(), line.kind() == null ? "CRLF line end" : line.kind()));
         }
         case 2 -> {
           int at = random.nextInt(lines.size());
           Line line = lines.get(at);
           if (line.error() == null && line.kind() == null) {
-            JsonObject object = JsonParser.parseString(new String(line.bytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject object =
+                JsonParser.parseString(new String(line.bytes(), StandardCharsets.UTF_8))
+                    .getAsJsonObject();
             object.addProperty("metadata", random.nextInt());
             object.add("extra", new JsonArray());
             lines.set(at, Line.of(object.toString(), null, "extra fields"));
@@ -399,7 +506,8 @@ class CliFuzzTest {
         default -> {
           Line line = lines.get(random.nextInt(lines.size()));
           if (line.error() == null) {
-            lines.add(random.nextInt(lines.size() + 1), new Line(line.bytes(), null, "repeated line"));
+            lines.add(
+                random.nextInt(lines.size() + 1), new Line(line.bytes(), null, "repeated line"));
           }
         }
       }
@@ -411,14 +519,35 @@ class CliFuzzTest {
     int extras = random.nextInt(4);
     for (int i = 0; i < extras; i++) {
       String[] cols = qrelLines.get(random.nextInt(qrelLines.size())).split("\t");
-      Line line = switch (random.nextInt(6)) {
-        case 0 -> Line.of("qnone" + random.nextInt(1000) + "\t" + cols[1] + "\t1", null, "qrels: unknown query id");
-        case 1 -> Line.of(cols[0] + "\tnot-in-corpus-" + random.nextInt(1000) + "\t" + (1 + random.nextInt(3)), null, "qrels: unknown corpus id");
-        case 2 -> Line.of(cols[0] + "\t" + cols[1] + "\t" + RandomPick.of(random, "0", "-1", " 0 "), null, "qrels: score 0 or less");
-        case 3 -> Line.of(cols[0] + "\t" + cols[1] + "\t" + cols[2] + "\textra\tcolumns", null, "qrels: extra columns");
-        case 4 -> Line.of(String.join("\t", cols) + "\r", null, "CRLF line end");
-        default -> Line.of(RandomPick.of(random, "", " ", "\t"), null, "blank line");
-      };
+      Line line =
+          switch (random.nextInt(6)) {
+            case 0 ->
+                Line.of(
+                    "qnone" + random.nextInt(1000) + "\t" + cols[1] + "\t1",
+                    null,
+                    "qrels: unknown query id");
+            case 1 ->
+                Line.of(
+                    cols[0]
+                        + "\tnot-in-corpus-"
+                        + random.nextInt(1000)
+                        + "\t"
+                        + (1 + random.nextInt(3)),
+                    null,
+                    "qrels: unknown corpus id");
+            case 2 ->
+                Line.of(
+                    cols[0] + "\t" + cols[1] + "\t" + RandomPick.of(random, "0", "-1", " 0 "),
+                    null,
+                    "qrels: score 0 or less");
+            case 3 ->
+                Line.of(
+                    cols[0] + "\t" + cols[1] + "\t" + cols[2] + "\textra\tcolumns",
+                    null,
+                    "qrels: extra columns");
+            case 4 -> Line.of(String.join("\t", cols) + "\r", null, "CRLF line end");
+            default -> Line.of(RandomPick.of(random, "", " ", "\t"), null, "blank line");
+          };
       qrels.add(1 + random.nextInt(qrels.size()), line);
     }
   }
@@ -466,7 +595,9 @@ class CliFuzzTest {
   private void assertUserError(Result result, String message, String command) {
     assertEquals(1, result.exit(), command + ": " + result.err() + " (expected: " + message + ")");
     assertTrue(result.err().startsWith("metaembed: "), result.err());
-    assertTrue(result.err().contains(message), command + ": expected \"" + message + "\", got: " + result.err());
+    assertTrue(
+        result.err().contains(message),
+        command + ": expected \"" + message + "\", got: " + result.err());
     assertFalse(result.err().contains("\tat "), "no stack trace: " + result.err());
     assertEquals(1, result.err().lines().count(), "one line: " + result.err());
   }
@@ -485,22 +616,29 @@ class CliFuzzTest {
     }
     String id = List.copyOf(indexed.keySet()).get(random.nextInt(indexed.size()));
     float[][] query = Arrays.copyOf(indexed.get(id), Math.min(8, indexed.get(id).length));
-    try (Directory dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
+    try (Directory dir = FSDirectory.open(index);
+        DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
-      TopDocs hits = searcher.search(LateInteractionQuery.builder(IndexLayout.VECTORS, query).k(1).exact().build(), 1);
+      TopDocs hits =
+          searcher.search(
+              LateInteractionQuery.builder(IndexLayout.VECTORS, query).k(1).exact().build(), 1);
       assertEquals(1, hits.scoreDocs.length, after);
-      assertEquals(id, searcher.storedFields().document(hits.scoreDocs[0].doc).get(IndexLayout.ID), after);
+      assertEquals(
+          id, searcher.storedFields().document(hits.scoreDocs[0].doc).get(IndexLayout.ID), after);
     }
   }
 
   private Map<String, float[][]> readIndex() throws IOException {
     Map<String, float[][]> docs = new HashMap<>();
-    try (Directory dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
+    try (Directory dir = FSDirectory.open(index);
+        DirectoryReader reader = DirectoryReader.open(dir)) {
       for (LeafReaderContext leaf : reader.leaves()) {
-        MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf.reader(), IndexLayout.VECTORS);
+        MetaEmbedVectorValues values =
+            MetaEmbedVectorValues.get(leaf.reader(), IndexLayout.VECTORS);
         StoredFields stored = leaf.reader().storedFields();
         for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
-          if (leaf.reader().getLiveDocs() != null && leaf.reader().getLiveDocs().get(doc) == false) {
+          if (leaf.reader().getLiveDocs() != null
+              && leaf.reader().getLiveDocs().get(doc) == false) {
             continue;
           }
           assertTrue(values.advanceExact(doc));
@@ -518,7 +656,8 @@ class CliFuzzTest {
 
   /** The first documents of samples/manpages, their judged queries and qrels. */
   private void slice() throws IOException {
-    List<String> docs = Files.readAllLines(SAMPLES.resolve("corpus.jsonl")).subList(0, BASE_DOCS + NEW_DOCS);
+    List<String> docs =
+        Files.readAllLines(SAMPLES.resolve("corpus.jsonl")).subList(0, BASE_DOCS + NEW_DOCS);
     baseDocs.addAll(docs.subList(0, BASE_DOCS));
     newDocs.addAll(docs.subList(BASE_DOCS, docs.size()));
     Set<String> ids = new HashSet<>();
@@ -552,7 +691,9 @@ class CliFuzzTest {
       }
     }
     files++;
-    return Files.write(work.resolve(name + "-" + files + (name.equals("qrels") ? ".tsv" : ".jsonl")), out.toByteArray());
+    return Files.write(
+        work.resolve(name + "-" + files + (name.equals("qrels") ? ".tsv" : ".jsonl")),
+        out.toByteArray());
   }
 
   private List<String> pickSome(List<String> from, int min, int max) {

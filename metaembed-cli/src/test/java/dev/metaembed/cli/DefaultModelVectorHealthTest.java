@@ -36,10 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DefaultModelVectorHealthTest {
   /** Largest mean cosine between one position's vectors of two different documents. */
   static final double MAX_CROSS_DOCUMENT_COSINE = 0.70;
+
   /** Largest mean cosine between a document's vector j ≥ 1 and its own vector 0. */
   static final double MAX_COSINE_TO_FIRST = 0.90;
+
   /** Sample documents indexed (of 1,000). */
   static final int DOCS = 300;
+
   static final int PAIRS = 2000;
   static final long SEED = 42;
 
@@ -49,23 +52,51 @@ class DefaultModelVectorHealthTest {
 
   @Test
   void everyPositionIsDistinctAcrossDocumentsAndFromVectorZero() throws IOException {
-    Path corpus = Files.write(work.resolve("corpus.jsonl"), Files.readAllLines(SAMPLES.resolve("corpus.jsonl")).subList(0, DOCS));
+    Path corpus =
+        Files.write(
+            work.resolve("corpus.jsonl"),
+            Files.readAllLines(SAMPLES.resolve("corpus.jsonl")).subList(0, DOCS));
     Path index = work.resolve("index");
     long start = System.nanoTime();
     assertEquals(0, run("index", "--corpus", corpus.toString(), "--index", index.toString(), "-q"));
     long indexed = System.nanoTime();
-    assertEquals(0, run("inspect", index.toString(), "--vectors", "--pairs", Integer.toString(PAIRS), "--seed", Long.toString(SEED)));
-    System.out.printf(Locale.ROOT, "DefaultModelVectorHealthTest: indexing %d documents %.1f s, inspect --vectors %.1f s%n",
-        DOCS, (indexed - start) / 1e9, (System.nanoTime() - indexed) / 1e9);
+    assertEquals(
+        0,
+        run(
+            "inspect",
+            index.toString(),
+            "--vectors",
+            "--pairs",
+            Integer.toString(PAIRS),
+            "--seed",
+            Long.toString(SEED)));
+    System.out.printf(
+        Locale.ROOT,
+        "DefaultModelVectorHealthTest: indexing %d documents %.1f s, inspect --vectors %.1f s%n",
+        DOCS,
+        (indexed - start) / 1e9,
+        (System.nanoTime() - indexed) / 1e9);
 
     List<String> problems = new ArrayList<>();
-    try (Directory dir = FSDirectory.open(index); DirectoryReader reader = DirectoryReader.open(dir)) {
-      for (VectorPositionStats.Position p : VectorPositionStats.scan(reader, IndexLayout.VECTORS).positions(PAIRS, SEED)) {
+    try (Directory dir = FSDirectory.open(index);
+        DirectoryReader reader = DirectoryReader.open(dir)) {
+      for (VectorPositionStats.Position p :
+          VectorPositionStats.scan(reader, IndexLayout.VECTORS).positions(PAIRS, SEED)) {
         if (p.crossDocumentCosine() > MAX_CROSS_DOCUMENT_COSINE) {
-          problems.add(String.format(Locale.ROOT, "position %d: cross-document cosine %.3f", p.position(), p.crossDocumentCosine()));
+          problems.add(
+              String.format(
+                  Locale.ROOT,
+                  "position %d: cross-document cosine %.3f",
+                  p.position(),
+                  p.crossDocumentCosine()));
         }
         if (p.position() >= 1 && p.cosineToFirst() > MAX_COSINE_TO_FIRST) {
-          problems.add(String.format(Locale.ROOT, "position %d: cosine to vector 0 %.3f", p.position(), p.cosineToFirst()));
+          problems.add(
+              String.format(
+                  Locale.ROOT,
+                  "position %d: cosine to vector 0 %.3f",
+                  p.position(),
+                  p.cosineToFirst()));
         }
       }
     }

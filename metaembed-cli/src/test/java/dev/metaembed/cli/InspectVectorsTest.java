@@ -1,7 +1,6 @@
 package dev.metaembed.cli;
 
 import static dev.metaembed.cli.CliTest.run;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,16 +61,20 @@ class InspectVectorsTest {
     assertTrue(out.contains("field page: 15 documents, 4 positions of 16 components"), out);
     assertTrue(out.contains("2000 random pairs of different documents (seed " + seed + ")"), out);
 
-    // position 0: one-hot vectors, pairwise orthogonal; mean = (e1 + ... + e15) / 15, norm 1/sqrt(15)
+    // position 0: one-hot vectors, pairwise orthogonal; mean = (e1 + ... + e15) / 15, norm
+    // 1/sqrt(15)
     assertRow(out, 0, "15", "0.000", "2000", "1.000", fixed(1 / Math.sqrt(15)));
     assertFalse(line(out, 0).contains("collapsed"), out);
-    // position 1: the same vector everywhere; cosine of (1/4, ..., 1/4) to a one-hot vector 0 is 1/4
+    // position 1: the same vector everywhere; cosine of (1/4, ..., 1/4) to a one-hot vector 0 is
+    // 1/4
     assertRow(out, 1, "15", "1.000", "2000", "0.250", "1.000");
     assertTrue(line(out, 1).endsWith("collapsed"), out);
     // position 2: a copy of vector 0; d15 has no vector 2, so fewer pairs (about 2000 * 13/15)
     String[] copy = columns(out, 2);
-    assertEquals(Arrays.asList("14", "0.000", "1.000", fixed(1 / Math.sqrt(14))),
-        Arrays.asList(copy[1], copy[2], copy[4], copy[5]), out);
+    assertEquals(
+        Arrays.asList("14", "0.000", "1.000", fixed(1 / Math.sqrt(14))),
+        Arrays.asList(copy[1], copy[2], copy[4], copy[5]),
+        out);
     int pairs = Integer.parseInt(copy[3]);
     assertTrue(pairs > 1500 && pairs < 2000, "pairs where both documents have vector 2: " + pairs);
     // position 3: random, unrelated across documents and to vector 0
@@ -88,7 +91,8 @@ class InspectVectorsTest {
     assertEquals(allDistinctPairs, crossDoc, 0.05, "sampled vs exact mean over distinct pairs");
     assertFalse(line(out, 3).contains("collapsed"), out);
 
-    assertTrue(out.contains("field page: 1 of 4 positions collapsed (cross-document cosine > 0.70)"), out);
+    assertTrue(
+        out.contains("field page: 1 of 4 positions collapsed (cross-document cosine > 0.70)"), out);
     Result again = run("inspect", index.toString(), "--vectors", "--seed", Long.toString(seed));
     assertEquals(out, again.out(), "the same seed draws the same pairs");
   }
@@ -117,11 +121,21 @@ class InspectVectorsTest {
 
   /** The figures come from decoded vectors, so compact storage gives nearly the same report. */
   @ParameterizedTest
-  @EnumSource(value = VectorStorage.class, names = {"BFLOAT16", "INT8"})
+  @EnumSource(
+      value = VectorStorage.class,
+      names = {"BFLOAT16", "INT8"})
   void compactStorageIsDecodedFirst(VectorStorage storage) throws IOException {
     long seed = seed();
     Path index = buildIndex(storage, seed);
-    Result result = run("inspect", index.toString(), "--vectors", "--pairs", "300", "--seed", Long.toString(seed));
+    Result result =
+        run(
+            "inspect",
+            index.toString(),
+            "--vectors",
+            "--pairs",
+            "300",
+            "--seed",
+            Long.toString(seed));
     assertEquals(0, result.exit(), result.err());
     String out = result.out();
     assertTrue(out.contains("300 random pairs"), out);
@@ -140,16 +154,22 @@ class InspectVectorsTest {
     System.out.print(out);
     assertTrue(out.contains("id: d3"), out);
     assertTrue(out.contains("field page: 4 vectors of 16, norms: 1.000 1.000 1.000 1.000"), out);
-    assertTrue(out.contains("cos to vector 0  cos to corpus mean of its position (15 documents)"), out);
+    assertTrue(
+        out.contains("cos to vector 0  cos to corpus mean of its position (15 documents)"), out);
     // e3 against the mean direction (e1 + ... + e15) / sqrt(15)
-    assertEquals(Arrays.asList("0", "1.000", fixed(1 / Math.sqrt(15))), Arrays.asList(columns(out, 0)), out);
+    assertEquals(
+        Arrays.asList("0", "1.000", fixed(1 / Math.sqrt(15))), Arrays.asList(columns(out, 0)), out);
     assertEquals(Arrays.asList("1", "0.250", "1.000"), Arrays.asList(columns(out, 1)), out);
-    assertEquals(Arrays.asList("2", "1.000", fixed(1 / Math.sqrt(14))), Arrays.asList(columns(out, 2)), out);
+    assertEquals(
+        Arrays.asList("2", "1.000", fixed(1 / Math.sqrt(14))), Arrays.asList(columns(out, 2)), out);
     assertEquals(3, columns(out, 3).length, out);
 
     Result shorter = run("inspect", index.toString(), "--doc", "d15");
     assertTrue(shorter.out().contains("field page: 2 vectors of 16"), shorter.out());
-    assertEquals(Arrays.asList("1", "0.250", "1.000"), Arrays.asList(columns(shorter.out(), 1)), shorter.out());
+    assertEquals(
+        Arrays.asList("1", "0.250", "1.000"),
+        Arrays.asList(columns(shorter.out(), 1)),
+        shorter.out());
   }
 
   @Test
@@ -159,13 +179,31 @@ class InspectVectorsTest {
         IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig())) {
       Document doc = new Document();
       doc.add(new StringField(IndexLayout.ID, "a", Field.Store.YES));
-      doc.add(new KnnFloatVectorField("plain", new float[] {1, 0, 0, 0}, VectorSimilarityFunction.COSINE));
+      doc.add(
+          new KnnFloatVectorField(
+              "plain", new float[] {1, 0, 0, 0}, VectorSimilarityFunction.COSINE));
       writer.addDocument(doc);
     }
-    assertUserError("has no MetaEmbed field: nothing for --vectors to show", "inspect", plain.toString(), "--vectors");
+    assertUserError(
+        "has no MetaEmbed field: nothing for --vectors to show",
+        "inspect",
+        plain.toString(),
+        "--vectors");
     Path index = buildIndex(VectorStorage.FLOAT32, 1);
-    assertUserError("--pairs must be at least 1, got 0", "inspect", index.toString(), "--vectors", "--pairs", "0");
-    assertUserError("--pairs must be at least 1, got -5", "inspect", index.toString(), "--vectors", "--pairs", "-5");
+    assertUserError(
+        "--pairs must be at least 1, got 0",
+        "inspect",
+        index.toString(),
+        "--vectors",
+        "--pairs",
+        "0");
+    assertUserError(
+        "--pairs must be at least 1, got -5",
+        "inspect",
+        index.toString(),
+        "--vectors",
+        "--pairs",
+        "-5");
     assertUserError("--pairs", "inspect", index.toString(), "--vectors", "--pairs", "many");
   }
 
@@ -181,16 +219,23 @@ class InspectVectorsTest {
   private Path buildIndex(VectorStorage storage, long seed) throws IOException {
     Path path = work.resolve("index-" + storage);
     Random random = new Random(seed);
-    FieldType type = MetaEmbedField.createFieldType(DIM, 4, VectorSimilarityFunction.DOT_PRODUCT, storage);
+    FieldType type =
+        MetaEmbedField.createFieldType(DIM, 4, VectorSimilarityFunction.DOT_PRODUCT, storage);
     float[] same = new float[DIM];
     Arrays.fill(same, 0.25f);
-    IndexWriterConfig config = new IndexWriterConfig().setCodec(new MetaEmbedCodec()).setMergePolicy(NoMergePolicy.INSTANCE);
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setCodec(new MetaEmbedCodec())
+            .setMergePolicy(NoMergePolicy.INSTANCE);
     try (Directory dir = FSDirectory.open(path);
         IndexWriter writer = new IndexWriter(dir, config)) {
       for (int i = 0; i < DOCS; i++) {
         float[] oneHot = new float[DIM];
         oneHot[i] = 1;
-        float[][] vectors = i == DOCS - 1 ? new float[][] {oneHot, same} : new float[][] {oneHot, same, oneHot.clone(), unitGaussian(random)};
+        float[][] vectors =
+            i == DOCS - 1
+                ? new float[][] {oneHot, same}
+                : new float[][] {oneHot, same, oneHot.clone(), unitGaussian(random)};
         Document doc = new Document();
         doc.add(new StringField(IndexLayout.ID, "d" + i, Field.Store.YES));
         doc.add(new MetaEmbedField(IndexLayout.VECTORS, vectors, type));
@@ -223,16 +268,31 @@ class InspectVectorsTest {
 
   /** The table line of {@code position} (a line starting with it after spaces). */
   private static String line(String out, int position) {
-    return out.lines().filter(l -> l.startsWith("  ") && l.strip().split("\\s+")[0].equals(Integer.toString(position)))
-        .findFirst().orElseThrow(() -> new AssertionError("no row " + position + " in\n" + out));
+    return out.lines()
+        .filter(
+            l ->
+                l.startsWith("  ") && l.strip().split("\\s+")[0].equals(Integer.toString(position)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + position + " in\n" + out));
   }
 
   private static String[] columns(String out, int position) {
-    return Arrays.stream(line(out, position).strip().split("\\s+")).filter(c -> c.equals("collapsed") == false).toArray(String[]::new);
+    return Arrays.stream(line(out, position).strip().split("\\s+"))
+        .filter(c -> c.equals("collapsed") == false)
+        .toArray(String[]::new);
   }
 
-  private static void assertRow(String out, int position, String docs, String crossDoc, String pairs, String toFirst, String meanNorm) {
-    assertEquals(Arrays.asList(Integer.toString(position), docs, crossDoc, pairs, toFirst, meanNorm),
-        Arrays.asList(columns(out, position)), out);
+  private static void assertRow(
+      String out,
+      int position,
+      String docs,
+      String crossDoc,
+      String pairs,
+      String toFirst,
+      String meanNorm) {
+    assertEquals(
+        Arrays.asList(Integer.toString(position), docs, crossDoc, pairs, toFirst, meanNorm),
+        Arrays.asList(columns(out, position)),
+        out);
   }
 }

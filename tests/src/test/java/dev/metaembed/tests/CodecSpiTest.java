@@ -41,7 +41,8 @@ class CodecSpiTest {
     assertInstanceOf(MetaEmbedCodec.class, Codec.forName("MetaEmbed104"));
     assertEquals("MetaEmbed104", MetaEmbedCodec.NAME);
     assertInstanceOf(UnversionedMetaEmbedCodec.class, Codec.forName("MetaEmbed"));
-    assertInstanceOf(MetaEmbedVectorsFormat.class, KnnVectorsFormat.forName("MetaEmbedVectorsFormat"));
+    assertInstanceOf(
+        MetaEmbedVectorsFormat.class, KnnVectorsFormat.forName("MetaEmbedVectorsFormat"));
     assertTrue(Codec.availableCodecs().containsAll(java.util.Set.of("MetaEmbed104", "MetaEmbed")));
   }
 
@@ -49,14 +50,19 @@ class CodecSpiTest {
   void theUnversionedCodecOnlyReads() throws IOException {
     var type = MetaEmbedField.createFieldType(3, 4, VectorSimilarityFunction.DOT_PRODUCT);
     try (Directory dir = FSDirectory.open(indexPath);
-        IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(Codec.forName("MetaEmbed")))) {
+        IndexWriter writer =
+            new IndexWriter(dir, new IndexWriterConfig().setCodec(Codec.forName("MetaEmbed")))) {
       Document doc = new Document();
       doc.add(new MetaEmbedField("page", new float[][] {{1, 0, 0}}, type));
-      var e = assertThrows(UnsupportedOperationException.class, () -> {
-        writer.addDocument(doc);
-        writer.commit();
-      });
-      assertTrue(e.getMessage().contains("write with MetaEmbedCodec (MetaEmbed104)"), e.getMessage());
+      var e =
+          assertThrows(
+              UnsupportedOperationException.class,
+              () -> {
+                writer.addDocument(doc);
+                writer.commit();
+              });
+      assertTrue(
+          e.getMessage().contains("write with MetaEmbedCodec (MetaEmbed104)"), e.getMessage());
     }
   }
 
@@ -73,7 +79,8 @@ class CodecSpiTest {
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         LeafReader leaf = reader.leaves().get(0).reader();
-        assertEquals("MetaEmbed104", ((SegmentReader) leaf).getSegmentInfo().info.getCodec().getName());
+        assertEquals(
+            "MetaEmbed104", ((SegmentReader) leaf).getSegmentInfo().info.getCodec().getName());
         MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, "page");
         assertTrue(values.advanceExact(0));
         assertEquals(3, values.vectorCount());

@@ -48,6 +48,7 @@ public final class GraphCorpus {
   static final int DIM = 16;
   static final int MAX_VECTORS = 4;
   static final int DOCS = 1500;
+
   /** Exclusive ends of the three segments, in document order. */
   static final int[] SEGMENT_ENDS = {700, 1400, 1500};
 
@@ -152,7 +153,10 @@ public final class GraphCorpus {
   static void zip(Path dir, Path zip) throws IOException {
     List<Path> files;
     try (var list = Files.list(dir)) {
-      files = list.filter(p -> p.getFileName().toString().equals("write.lock") == false).sorted().toList();
+      files =
+          list.filter(p -> p.getFileName().toString().equals("write.lock") == false)
+              .sorted()
+              .toList();
     }
     Path parent = zip.toAbsolutePath().getParent();
     if (parent != null) {
@@ -182,6 +186,7 @@ public final class GraphCorpus {
       write(dir, V0_FIELDS, types, V0_SIMILARITIES);
     }
     zip(work, zip);
-    System.out.println("GraphCorpus: " + DOCS + " documents, " + Files.size(zip) + " bytes: " + zip);
+    System.out.println(
+        "GraphCorpus: " + DOCS + " documents, " + Files.size(zip) + " bytes: " + zip);
   }
 }

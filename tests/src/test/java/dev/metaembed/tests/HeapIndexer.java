@@ -62,6 +62,7 @@ public final class HeapIndexer {
   static final int VECTORS = 64;
   static final String FIELD = "page";
   static final String DONE = "HeapIndexer: done";
+
   /** Milliseconds between two live-heap samples. */
   static final int LIVE_SAMPLE_MILLIS = 200;
 
@@ -89,16 +90,26 @@ public final class HeapIndexer {
     System.out.printf(
         "HeapIndexer: %d docs x %d vectors x %d dims x 4 bytes = %d bytes (%.1f MiB) of vectors;"
             + " max heap %d bytes (%.1f MiB): %.1f times the heap; RAM buffer %.1f MB; GC %s; seed %d%n",
-        docs, VECTORS, DIM, vectorBytes, vectorBytes / 1048576.0, maxHeap, maxHeap / 1048576.0,
-        (double) vectorBytes / maxHeap, ramBufferMb,
-        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList(),
+        docs,
+        VECTORS,
+        DIM,
+        vectorBytes,
+        vectorBytes / 1048576.0,
+        maxHeap,
+        maxHeap / 1048576.0,
+        (double) vectorBytes / maxHeap,
+        ramBufferMb,
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList(),
         seed);
     sampleLive();
     long liveStart = livePeak;
     Thread sampler = new Thread(HeapIndexer::sampleUntilInterrupted, "live-heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    FieldType type = MetaEmbedField.createFieldType(DIM, VECTORS, VectorSimilarityFunction.DOT_PRODUCT);
+    FieldType type =
+        MetaEmbedField.createFieldType(DIM, VECTORS, VectorSimilarityFunction.DOT_PRODUCT);
     long peakWriterBytes = 0;
     long start = System.nanoTime();
     try (Directory dir = FSDirectory.open(path);
@@ -131,7 +142,8 @@ public final class HeapIndexer {
     phase = "read-back";
     long mvdBytes = sizeOf(path, ".mvd");
     if (mvdBytes < vectorBytes) {
-      throw new AssertionError(".mvd holds " + mvdBytes + " bytes, fewer than the vectors' " + vectorBytes);
+      throw new AssertionError(
+          ".mvd holds " + mvdBytes + " bytes, fewer than the vectors' " + vectorBytes);
     }
     int[] readBack = readBack(path, seed, docs);
     sampler.interrupt();
@@ -146,8 +158,16 @@ public final class HeapIndexer {
     System.out.printf(
         "HeapIndexer: indexed in %.1f s; live heap at start %.1f MiB, peak %.1f MiB (at %s; %d samples), after-GC peak %.1f MiB"
             + " (%d collections), pool peaks %.1f MiB; IndexWriter.ramBytesUsed peak %.1f MiB; .mvd %.1f MiB%n",
-        indexSeconds, liveStart / 1048576.0, livePeak / 1048576.0, livePeakAt, liveSamples, AFTER_GC_PEAK.get() / 1048576.0, GCS.get(),
-        poolPeakSum / 1048576.0, peakWriterBytes / 1048576.0, mvdBytes / 1048576.0);
+        indexSeconds,
+        liveStart / 1048576.0,
+        livePeak / 1048576.0,
+        livePeakAt,
+        liveSamples,
+        AFTER_GC_PEAK.get() / 1048576.0,
+        GCS.get(),
+        poolPeakSum / 1048576.0,
+        peakWriterBytes / 1048576.0,
+        mvdBytes / 1048576.0);
     System.out.println(
         DONE
             + " docs="
@@ -194,7 +214,9 @@ public final class HeapIndexer {
       for (LeafReaderContext ctx : reader.leaves()) {
         LeafReader leaf = ctx.reader();
         MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, FIELD);
-        for (int doc = pick.nextInt(Math.min(50, leaf.maxDoc())); doc < leaf.maxDoc(); doc += 1 + pick.nextInt(100)) {
+        for (int doc = pick.nextInt(Math.min(50, leaf.maxDoc()));
+            doc < leaf.maxDoc();
+            doc += 1 + pick.nextInt(100)) {
           int id = leaf.storedFields().document(doc).getField("id").numericValue().intValue();
           if (values == null || values.advanceExact(doc) == false) {
             throw new AssertionError("document " + id + " has no vectors");
@@ -264,7 +286,8 @@ public final class HeapIndexer {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
                     notification.getType())) {
                   GcInfo info =
-                      GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+                      GarbageCollectionNotificationInfo.from(
+                              (CompositeData) notification.getUserData())
                           .getGcInfo();
                   long used = 0;
                   Map<String, MemoryUsage> after = info.getMemoryUsageAfterGc();
@@ -283,7 +306,10 @@ public final class HeapIndexer {
 
   private static long sizeOf(Path dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(suffix)).mapToLong(p -> p.toFile().length()).sum();
+      return files
+          .filter(p -> p.toString().endsWith(suffix))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 }

@@ -61,8 +61,10 @@ class LargeIndexHeapTest {
   static final int DEFAULT_XMX_MB = 64;
   static final int RAM_BUFFER_MB = 2;
   private static final long MIB = 1024 * 1024;
+
   /** The live-heap allowance per document (see the class Javadoc). */
   static final long BYTES_PER_DOC = 1024;
+
   /** The fixed live-heap allowance (see the class Javadoc). */
   static final long FIXED_BYTES = 12 * MIB;
 
@@ -80,8 +82,18 @@ class LargeIndexHeapTest {
         "LargeIndexHeapTest: docs=%d seed=%d (-Dmetaembed.heap.seed=%d); %d x %d x %d x 4 bytes ="
             + " %.1f MiB of vectors vs -Xmx%dm (%.1f x); live heap bound %.1f MiB"
             + " (RAM buffer %d MiB + 1 KiB x %d docs + 12 MiB)%n",
-        docs, seed, seed, docs, HeapIndexer.VECTORS, HeapIndexer.DIM, vectorBytes / (double) MIB,
-        xmxMb, vectorBytes / (double) xmx, bound / (double) MIB, RAM_BUFFER_MB, docs);
+        docs,
+        seed,
+        seed,
+        docs,
+        HeapIndexer.VECTORS,
+        HeapIndexer.DIM,
+        vectorBytes / (double) MIB,
+        xmxMb,
+        vectorBytes / (double) xmx,
+        bound / (double) MIB,
+        RAM_BUFFER_MB,
+        docs);
     assertTrue(
         vectorBytes >= 4 * xmx,
         "the vectors must be at least 4 x the child's heap to show anything: raise"
@@ -125,7 +137,9 @@ class LargeIndexHeapTest {
     assertNotNull(done, "child printed no '" + HeapIndexer.DONE + "' line");
     Map<String, Long> report = parse(done.substring(HeapIndexer.DONE.length()));
     assertEquals(docs, report.get("docs"), "documents read back");
-    assertTrue(report.get("sampled") >= docs / 100, "documents compared bit for bit: " + report.get("sampled"));
+    assertTrue(
+        report.get("sampled") >= docs / 100,
+        "documents compared bit for bit: " + report.get("sampled"));
     assertEquals(vectorBytes, report.get("vectorBytes"));
     assertTrue(report.get("mvdBytes") >= vectorBytes, "all vectors on disk in .mvd");
     assertTrue(report.get("liveSamples") >= 3, "live-heap samples: " + report.get("liveSamples"));
@@ -133,14 +147,20 @@ class LargeIndexHeapTest {
     assertTrue(maxHeap <= xmx, "child's max heap " + maxHeap + " is the -Xmx asked for");
     assertTrue(
         report.get("writerPeak") < 2 * RAM_BUFFER_MB * MIB,
-        "IndexWriter.ramBytesUsed peak " + report.get("writerPeak") + " within twice the RAM buffer");
+        "IndexWriter.ramBytesUsed peak "
+            + report.get("writerPeak")
+            + " within twice the RAM buffer");
     long livePeak = report.get("livePeak");
     System.out.printf(
         "LargeIndexHeapTest: live heap peak %.1f MiB of bound %.1f MiB (-Xmx %d MiB, vectors %.1f MiB)%n",
         livePeak / (double) MIB, bound / (double) MIB, xmxMb, vectorBytes / (double) MIB);
     assertTrue(
         livePeak <= bound,
-        "live heap peak " + livePeak + " bytes above the bound " + bound + " bytes (see the class Javadoc)");
+        "live heap peak "
+            + livePeak
+            + " bytes above the bound "
+            + bound
+            + " bytes (see the class Javadoc)");
   }
 
   private static void echo(Process child, List<String> lines) {

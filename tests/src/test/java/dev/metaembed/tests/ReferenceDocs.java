@@ -41,7 +41,8 @@ final class ReferenceDocs {
   private final VectorStorage storage;
   private final Map<String, float[][]> expected = new ConcurrentHashMap<>();
 
-  ReferenceDocs(int dim, int maxVectors, VectorSimilarityFunction similarity, VectorStorage storage) {
+  ReferenceDocs(
+      int dim, int maxVectors, VectorSimilarityFunction similarity, VectorStorage storage) {
     this.dim = dim;
     this.maxVectors = maxVectors;
     this.type = MetaEmbedField.createFieldType(dim, maxVectors, similarity, storage);
@@ -129,7 +130,8 @@ final class ReferenceDocs {
    * Asserts that the live documents of {@code reader} are exactly {@code want}: the same ids, each
    * once, each with the same vectors bit for bit.
    */
-  static void assertSameDocuments(IndexReader reader, Map<String, float[][]> want) throws IOException {
+  static void assertSameDocuments(IndexReader reader, Map<String, float[][]> want)
+      throws IOException {
     Set<String> seen = new HashSet<>();
     for (LeafReaderContext context : reader.leaves()) {
       LeafReader leaf = context.reader();

@@ -64,7 +64,8 @@ final class ReliabilitySetup {
    * index sort, which makes the format buffer vectors in a temporary file and copy them sorted.
    */
   static IndexWriterConfig writerConfig(Random random, boolean sorted) {
-    IndexWriterConfig config = LuceneTestCase.newIndexWriterConfig(random, new MockAnalyzer(random));
+    IndexWriterConfig config =
+        LuceneTestCase.newIndexWriterConfig(random, new MockAnalyzer(random));
     config.setCodec(new MetaEmbedCodec());
     config.setMergeScheduler(new SerialMergeScheduler());
     config.setCommitOnClose(false);
@@ -139,8 +140,10 @@ final class ReliabilitySetup {
           assertEquals(want.length, got.length);
           for (int i = 0; i < want.length; i++) {
             for (int c = 0; c < want[i].length; c++) {
-              assertEquals("copy of doc " + doc + " vector " + i,
-                  Float.floatToRawIntBits(want[i][c]), Float.floatToRawIntBits(got[i][c]));
+              assertEquals(
+                  "copy of doc " + doc + " vector " + i,
+                  Float.floatToRawIntBits(want[i][c]),
+                  Float.floatToRawIntBits(got[i][c]));
             }
           }
         }

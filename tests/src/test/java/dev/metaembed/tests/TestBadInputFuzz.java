@@ -63,8 +63,10 @@ public class TestBadInputFuzz extends LuceneTestCase {
   private IndexWriter writer;
   private DirectoryReader reader;
   private int nextId;
+
   /** Whether some committed or flushed segment holds each field: queries check against it. */
   private boolean indexedPage;
+
   private boolean indexedPlain;
 
   public void testRandomBadInputInterleavedWithValidDocuments() throws Exception {
@@ -173,7 +175,9 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     Document doc = refs.document(id, vectors);
     if (withPlain) {
-      doc.add(new KnnFloatVectorField(PLAIN, randomVector(plainDim), VectorSimilarityFunction.EUCLIDEAN));
+      doc.add(
+          new KnnFloatVectorField(
+              PLAIN, randomVector(plainDim), VectorSimilarityFunction.EUCLIDEAN));
       indexedPlain = true;
     }
     writer.addDocument(doc);
@@ -187,14 +191,22 @@ public class TestBadInputFuzz extends LuceneTestCase {
   private void nullVectors() {
     String name = randomName();
     if (random.nextBoolean()) {
-      rejected("null vector array", IllegalArgumentException.class,
-          () -> new MetaEmbedField(name, null, refs.type()), name, "vectors must not be null");
+      rejected(
+          "null vector array",
+          IllegalArgumentException.class,
+          () -> new MetaEmbedField(name, null, refs.type()),
+          name,
+          "vectors must not be null");
     } else {
       float[][] vectors = refs.randomVectors(random);
       int at = random.nextInt(vectors.length);
       vectors[at] = null;
-      rejected("null vector", IllegalArgumentException.class,
-          () -> new MetaEmbedField(name, vectors, refs.type()), name, "vector " + at + ": must not be null");
+      rejected(
+          "null vector",
+          IllegalArgumentException.class,
+          () -> new MetaEmbedField(name, vectors, refs.type()),
+          name,
+          "vector " + at + ": must not be null");
     }
   }
 
@@ -205,9 +217,12 @@ public class TestBadInputFuzz extends LuceneTestCase {
     for (int i = 0; i < count; i++) {
       vectors[i] = randomVector(dim);
     }
-    rejected(count == 0 ? "no vectors" : "more than maxVectors", IllegalArgumentException.class,
+    rejected(
+        count == 0 ? "no vectors" : "more than maxVectors",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, refs.type()),
-        name, "a document must have 1.." + maxVectors + " vectors, got " + count);
+        name,
+        "a document must have 1.." + maxVectors + " vectors, got " + count);
   }
 
   private void badVectorLengths() {
@@ -226,9 +241,12 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     int at = first;
     int length = vectors[at].length;
-    rejected("wrong or mixed vector lengths", IllegalArgumentException.class,
+    rejected(
+        "wrong or mixed vector lengths",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, refs.type()),
-        name, "vector " + at + ": has " + length + " components, the field's dimension is " + dim);
+        name,
+        "vector " + at + ": has " + length + " components, the field's dimension is " + dim);
   }
 
   private void nonFiniteComponent() {
@@ -236,16 +254,22 @@ public class TestBadInputFuzz extends LuceneTestCase {
     float[][] vectors = refs.randomVectors(random);
     int at = random.nextInt(vectors.length);
     int c = random.nextInt(dim);
-    float bad = RandomPicks.pick(random, new Float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+    float bad =
+        RandomPicks.pick(
+            random, new Float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
     vectors[at][c] = bad;
-    rejected("NaN or infinite component", IllegalArgumentException.class,
+    rejected(
+        "NaN or infinite component",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, refs.type()),
-        name, "vector " + at + ": component " + c + " is " + bad + "; only finite values are allowed");
+        name,
+        "vector " + at + ": component " + c + " is " + bad + "; only finite values are allowed");
   }
 
   private void zeroVectorUnderCosine() {
     String name = randomName();
-    FieldType cosine = MetaEmbedField.createFieldType(dim, maxVectors, VectorSimilarityFunction.COSINE);
+    FieldType cosine =
+        MetaEmbedField.createFieldType(dim, maxVectors, VectorSimilarityFunction.COSINE);
     float[][] vectors = refs.randomVectors(random);
     int at = random.nextInt(vectors.length);
     vectors[at] = new float[dim];
@@ -254,26 +278,40 @@ public class TestBadInputFuzz extends LuceneTestCase {
         vectors[at][c] = -0.0f;
       }
     }
-    rejected("zero vector under COSINE", IllegalArgumentException.class,
+    rejected(
+        "zero vector under COSINE",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, cosine),
-        name, "vector " + at + ": is a zero vector, which cosine cannot score");
+        name,
+        "vector " + at + ": is a zero vector, which cosine cannot score");
   }
 
   private void foreignFieldType() {
     String name = randomName();
-    FieldType type = switch (random.nextInt(3)) {
-      case 0 -> KnnFloatVectorField.createFieldType(
-          random.nextBoolean() ? flatDimension(dim, maxVectors) : TestUtil.nextInt(random, 1, 300), similarity);
-      case 1 -> new FieldType(TextField.TYPE_STORED);
-      default -> new FieldType();
-    };
+    FieldType type =
+        switch (random.nextInt(3)) {
+          case 0 ->
+              KnnFloatVectorField.createFieldType(
+                  random.nextBoolean()
+                      ? flatDimension(dim, maxVectors)
+                      : TestUtil.nextInt(random, 1, 300),
+                  similarity);
+          case 1 -> new FieldType(TextField.TYPE_STORED);
+          default -> new FieldType();
+        };
     float[][] vectors = refs.randomVectors(random);
-    rejected("field type not from createFieldType", IllegalArgumentException.class,
+    rejected(
+        "field type not from createFieldType",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, type),
-        name, "the type must come from MetaEmbedField.createFieldType");
+        name,
+        "the type must come from MetaEmbedField.createFieldType");
     if (random.nextInt(4) == 0) {
-      rejected("null field type", NullPointerException.class,
-          () -> new MetaEmbedField(name, vectors, null), "type must not be null");
+      rejected(
+          "null field type",
+          NullPointerException.class,
+          () -> new MetaEmbedField(name, vectors, null),
+          "type must not be null");
     }
   }
 
@@ -283,7 +321,8 @@ public class TestBadInputFuzz extends LuceneTestCase {
     String problem;
     switch (random.nextInt(6)) {
       case 0 -> {
-        type.putAttribute("metaembed.dimension", Integer.toString(dim + TestUtil.nextInt(random, 1, 5)));
+        type.putAttribute(
+            "metaembed.dimension", Integer.toString(dim + TestUtil.nextInt(random, 1, 5)));
         problem = "does not match";
       }
       case 1 -> {
@@ -299,7 +338,10 @@ public class TestBadInputFuzz extends LuceneTestCase {
         problem = "unknown storage";
       }
       case 4 -> {
-        type.setVectorAttributes(flatDimension(dim, maxVectors) + TestUtil.nextInt(random, 1, 64), VectorEncoding.FLOAT32, similarity);
+        type.setVectorAttributes(
+            flatDimension(dim, maxVectors) + TestUtil.nextInt(random, 1, 64),
+            VectorEncoding.FLOAT32,
+            similarity);
         problem = "does not match";
       }
       default -> {
@@ -308,39 +350,61 @@ public class TestBadInputFuzz extends LuceneTestCase {
       }
     }
     float[][] vectors = refs.randomVectors(random);
-    rejected("tampered MetaEmbed field type", IllegalArgumentException.class,
+    rejected(
+        "tampered MetaEmbed field type",
+        IllegalArgumentException.class,
         () -> new MetaEmbedField(name, vectors, type),
-        "field \"" + name + "\" has an invalid MetaEmbed field type", problem);
+        "field \"" + name + "\" has an invalid MetaEmbed field type",
+        problem);
   }
 
   private void fieldTypeOutOfRange() {
     switch (random.nextInt(4)) {
       case 0 -> {
-        int d = random.nextBoolean() ? -random.nextInt(Integer.MAX_VALUE) : 4097 + random.nextInt(Integer.MAX_VALUE - 4097);
-        rejected("createFieldType: dimension out of range", IllegalArgumentException.class,
+        int d =
+            random.nextBoolean()
+                ? -random.nextInt(Integer.MAX_VALUE)
+                : 4097 + random.nextInt(Integer.MAX_VALUE - 4097);
+        rejected(
+            "createFieldType: dimension out of range",
+            IllegalArgumentException.class,
             () -> MetaEmbedField.createFieldType(d, TestUtil.nextInt(random, -5, 70), similarity),
             "dimension must be in 1..4096, got " + d);
       }
       case 1 -> {
-        int m = random.nextBoolean() ? -random.nextInt(Integer.MAX_VALUE) : 65 + random.nextInt(Integer.MAX_VALUE - 65);
-        rejected("createFieldType: maxVectors out of range", IllegalArgumentException.class,
+        int m =
+            random.nextBoolean()
+                ? -random.nextInt(Integer.MAX_VALUE)
+                : 65 + random.nextInt(Integer.MAX_VALUE - 65);
+        rejected(
+            "createFieldType: maxVectors out of range",
+            IllegalArgumentException.class,
             () -> MetaEmbedField.createFieldType(TestUtil.nextInt(random, 1, 4096), m, similarity),
             "maxVectors must be in 1..64, got " + m);
       }
-      case 2 -> rejected("createFieldType: null similarity", NullPointerException.class,
-          () -> MetaEmbedField.createFieldType(dim, maxVectors, null, refs.storage()),
-          "similarity must not be null");
-      default -> rejected("createFieldType: null storage", NullPointerException.class,
-          () -> MetaEmbedField.createFieldType(dim, maxVectors, similarity, null),
-          "storage must not be null");
+      case 2 ->
+          rejected(
+              "createFieldType: null similarity",
+              NullPointerException.class,
+              () -> MetaEmbedField.createFieldType(dim, maxVectors, null, refs.storage()),
+              "similarity must not be null");
+      default ->
+          rejected(
+              "createFieldType: null storage",
+              NullPointerException.class,
+              () -> MetaEmbedField.createFieldType(dim, maxVectors, similarity, null),
+              "storage must not be null");
     }
   }
 
   private void replaceValue() {
     MetaEmbedField field = new MetaEmbedField(FIELD, refs.randomVectors(random), refs.type());
-    rejected("setVectorValue on a MetaEmbed field", UnsupportedOperationException.class,
+    rejected(
+        "setVectorValue on a MetaEmbed field",
+        UnsupportedOperationException.class,
         () -> field.setVectorValue(randomVector(random.nextInt(2 * dim + 1))),
-        FIELD, "create a new MetaEmbedField instead of changing its value");
+        FIELD,
+        "create a new MetaEmbedField instead of changing its value");
   }
 
   // ---- rejected by addDocument: the writer must stay usable ----
@@ -361,8 +425,11 @@ public class TestBadInputFuzz extends LuceneTestCase {
     rejectedByWriter("other MetaEmbed shape, same name", doc, FIELD, "dimension");
     VectorSimilarityFunction otherSimilarity = otherSimilarity();
     Document doc2 = idDocument();
-    doc2.add(new MetaEmbedField(FIELD, refs.randomVectors(random),
-        MetaEmbedField.createFieldType(dim, maxVectors, otherSimilarity, refs.storage())));
+    doc2.add(
+        new MetaEmbedField(
+            FIELD,
+            refs.randomVectors(random),
+            MetaEmbedField.createFieldType(dim, maxVectors, otherSimilarity, refs.storage())));
     rejectedByWriter("other similarity, same name", doc2, FIELD, "similarity");
   }
 
@@ -376,7 +443,10 @@ public class TestBadInputFuzz extends LuceneTestCase {
       // padding inside the vectors, or real values in the padding
       int count = TestUtil.nextInt(random, 1, maxVectors);
       Arrays.fill(flat, count * dim, flat.length, -0.0f);
-      int at = random.nextBoolean() && count * dim > 1 ? random.nextInt(count * dim) : count * dim + random.nextInt(flat.length - count * dim);
+      int at =
+          random.nextBoolean() && count * dim > 1
+              ? random.nextInt(count * dim)
+              : count * dim + random.nextInt(flat.length - count * dim);
       flat[at] = at < count * dim ? -0.0f : 1f;
       if (at < count * dim && at % dim == 0) {
         flat[at] = 1f; // a vector starting with padding ends the document early: make it real again
@@ -384,10 +454,14 @@ public class TestBadInputFuzz extends LuceneTestCase {
       }
     }
     Document doc = idDocument();
-    if (similarity == VectorSimilarityFunction.COSINE && problem.equals("a document needs a vector")) {
+    if (similarity == VectorSimilarityFunction.COSINE
+        && problem.equals("a document needs a vector")) {
       // Lucene's own check comes first: an all -0.0 vector is a zero vector
-      rejected("plain vector under a MetaEmbed type", IllegalArgumentException.class,
-          () -> new KnnFloatVectorField(FIELD, flat, refs.type()), "zero vector not allowed with cosine");
+      rejected(
+          "plain vector under a MetaEmbed type",
+          IllegalArgumentException.class,
+          () -> new KnnFloatVectorField(FIELD, flat, refs.type()),
+          "zero vector not allowed with cosine");
       return;
     }
     doc.add(new KnnFloatVectorField(FIELD, flat, refs.type()));
@@ -405,11 +479,20 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     Document doc = idDocument();
     if (random.nextBoolean()) {
-      doc.add(new KnnFloatVectorField(FIELD, randomVector(otherThan(flatDimension(dim, maxVectors))), similarity));
-      rejectedByWriter("plain field under the MetaEmbed name, other length", doc, FIELD, "vector dimension");
+      doc.add(
+          new KnnFloatVectorField(
+              FIELD, randomVector(otherThan(flatDimension(dim, maxVectors))), similarity));
+      rejectedByWriter(
+          "plain field under the MetaEmbed name, other length", doc, FIELD, "vector dimension");
     } else {
-      doc.add(new KnnFloatVectorField(FIELD, randomVector(flatDimension(dim, maxVectors)), otherSimilarity()));
-      rejectedByWriter("plain field under the MetaEmbed name, flat length, other similarity", doc, FIELD, "similarity");
+      doc.add(
+          new KnnFloatVectorField(
+              FIELD, randomVector(flatDimension(dim, maxVectors)), otherSimilarity()));
+      rejectedByWriter(
+          "plain field under the MetaEmbed name, flat length, other similarity",
+          doc,
+          FIELD,
+          "similarity");
     }
   }
 
@@ -445,8 +528,11 @@ public class TestBadInputFuzz extends LuceneTestCase {
       doc.add(new MetaEmbedField(FIELD, refs.randomVectors(random), refs.type()));
       rejectedByWriter("two MetaEmbed values in one document", doc, FIELD, "more than once");
     } else {
-      doc.add(new KnnFloatVectorField(FIELD, randomVector(flatDimension(dim, maxVectors)), refs.type()));
-      rejectedByWriter("MetaEmbed and plain value of one name in one document", doc, FIELD, "more than once");
+      doc.add(
+          new KnnFloatVectorField(
+              FIELD, randomVector(flatDimension(dim, maxVectors)), refs.type()));
+      rejectedByWriter(
+          "MetaEmbed and plain value of one name in one document", doc, FIELD, "more than once");
     }
   }
 
@@ -461,13 +547,20 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     int at = random.nextInt(count);
     switch (random.nextInt(5)) {
-      case 0 -> rejected("query: no vectors", IllegalArgumentException.class,
-          () -> LateInteractionQuery.builder(name, random.nextBoolean() ? null : new float[0][]),
-          "field \"" + name + "\": the query has no vectors");
+      case 0 ->
+          rejected(
+              "query: no vectors",
+              IllegalArgumentException.class,
+              () ->
+                  LateInteractionQuery.builder(name, random.nextBoolean() ? null : new float[0][]),
+              "field \"" + name + "\": the query has no vectors");
       case 1 -> {
         vectors[at] = random.nextBoolean() ? null : new float[0];
-        rejected("query: null or empty vector", IllegalArgumentException.class,
-            () -> LateInteractionQuery.builder(name, vectors), "field \"" + name + "\": query vector " + at + " is null or empty");
+        rejected(
+            "query: null or empty vector",
+            IllegalArgumentException.class,
+            () -> LateInteractionQuery.builder(name, vectors),
+            "field \"" + name + "\": query vector " + at + " is null or empty");
       }
       case 2 -> {
         int wrong = at == 0 ? 0 : at;
@@ -477,26 +570,46 @@ public class TestBadInputFuzz extends LuceneTestCase {
           }
           vectors[0] = randomVector(otherThan(dim));
           int length = vectors[1].length;
-          rejected("query: mixed vector lengths", IllegalArgumentException.class,
+          rejected(
+              "query: mixed vector lengths",
+              IllegalArgumentException.class,
               () -> LateInteractionQuery.builder(name, vectors),
-              "query vector 1 has " + length + " components, query vector 0 has " + vectors[0].length);
+              "query vector 1 has "
+                  + length
+                  + " components, query vector 0 has "
+                  + vectors[0].length);
         } else {
           vectors[wrong] = randomVector(otherThan(dim));
-          rejected("query: mixed vector lengths", IllegalArgumentException.class,
+          rejected(
+              "query: mixed vector lengths",
+              IllegalArgumentException.class,
               () -> LateInteractionQuery.builder(name, vectors),
-              "query vector " + wrong + " has " + vectors[wrong].length + " components, query vector 0 has " + dim);
+              "query vector "
+                  + wrong
+                  + " has "
+                  + vectors[wrong].length
+                  + " components, query vector 0 has "
+                  + dim);
         }
       }
       case 3 -> {
         int c = random.nextInt(dim);
-        float bad = RandomPicks.pick(random, new Float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+        float bad =
+            RandomPicks.pick(
+                random, new Float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
         vectors[at][c] = bad;
-        rejected("query: NaN or infinite component", IllegalArgumentException.class,
+        rejected(
+            "query: NaN or infinite component",
+            IllegalArgumentException.class,
             () -> LateInteractionQuery.builder(name, vectors),
             "field \"" + name + "\": query vector " + at + " component " + c + " is " + bad);
       }
-      default -> rejected("query: null field", NullPointerException.class,
-          () -> LateInteractionQuery.builder(null, vectors), "field must not be null");
+      default ->
+          rejected(
+              "query: null field",
+              NullPointerException.class,
+              () -> LateInteractionQuery.builder(null, vectors),
+              "field must not be null");
     }
   }
 
@@ -511,38 +624,62 @@ public class TestBadInputFuzz extends LuceneTestCase {
     String prefix = "field \"" + name + "\": ";
     switch (random.nextInt(6)) {
       case 0 -> {
-        int q = random.nextBoolean() ? -random.nextInt(1000) : count + TestUtil.nextInt(random, 1, 1000);
+        int q =
+            random.nextBoolean()
+                ? -random.nextInt(1000)
+                : count + TestUtil.nextInt(random, 1, 1000);
         builder.budget(q, TestUtil.nextInt(random, -3, 100));
-        rejected("query: query budget out of range", IllegalArgumentException.class, builder::build,
+        rejected(
+            "query: query budget out of range",
+            IllegalArgumentException.class,
+            builder::build,
             prefix + "query budget must be in 1.." + count + " (the query's vectors), got " + q);
       }
       case 1 -> {
         int d = -random.nextInt(1000);
         builder.budget(TestUtil.nextInt(random, 1, count), d);
-        rejected("query: document budget below 1", IllegalArgumentException.class, builder::build,
+        rejected(
+            "query: document budget below 1",
+            IllegalArgumentException.class,
+            builder::build,
             prefix + "document budget must be at least 1, got " + d);
       }
       case 2 -> {
         int k = random.nextBoolean() ? -random.nextInt(Integer.MAX_VALUE) : Integer.MIN_VALUE;
         builder.k(k);
-        rejected("query: k below 1", IllegalArgumentException.class, builder::build, prefix + "k must be at least 1, got " + k);
+        rejected(
+            "query: k below 1",
+            IllegalArgumentException.class,
+            builder::build,
+            prefix + "k must be at least 1, got " + k);
       }
       case 3 -> {
-        int candidates = random.nextBoolean() ? -random.nextInt(3) : -random.nextInt(Integer.MAX_VALUE);
+        int candidates =
+            random.nextBoolean() ? -random.nextInt(3) : -random.nextInt(Integer.MAX_VALUE);
         builder.candidates(candidates);
-        rejected("query: candidates below 1", IllegalArgumentException.class, builder::build,
+        rejected(
+            "query: candidates below 1",
+            IllegalArgumentException.class,
+            builder::build,
             prefix + "candidates must be at least 1, got " + candidates);
       }
       case 4 -> {
         int keep = -random.nextInt(10);
         builder.prune(1, 1, keep);
-        rejected("query: prune keeps fewer than k", IllegalArgumentException.class, builder::build,
+        rejected(
+            "query: prune keeps fewer than k",
+            IllegalArgumentException.class,
+            builder::build,
             prefix + "prune keep must be at least k (10), got " + keep);
       }
       default -> {
-        int probes = random.nextBoolean() ? -random.nextInt(5) : count + TestUtil.nextInt(random, 1, 5);
+        int probes =
+            random.nextBoolean() ? -random.nextInt(5) : count + TestUtil.nextInt(random, 1, 5);
         builder.probes(probes);
-        rejected("query: probes out of range", IllegalArgumentException.class, builder::build,
+        rejected(
+            "query: probes out of range",
+            IllegalArgumentException.class,
+            builder::build,
             prefix + "probes must be in 1.." + count + ", got " + probes);
       }
     }
@@ -563,9 +700,16 @@ public class TestBadInputFuzz extends LuceneTestCase {
           vectors[i] = randomVector(qdim);
         }
         LateInteractionQuery query = LateInteractionQuery.builder(FIELD, vectors).build();
-        rejected("query: dimension differs from the field", IllegalArgumentException.class,
+        rejected(
+            "query: dimension differs from the field",
+            IllegalArgumentException.class,
             () -> searcher.search(query, 10),
-            "field \"" + FIELD + "\" holds " + dim + "-component vectors, the query vectors have " + qdim);
+            "field \""
+                + FIELD
+                + "\" holds "
+                + dim
+                + "-component vectors, the query vectors have "
+                + qdim);
       }
       case 1 -> {
         if (indexedPlain == false) {
@@ -573,16 +717,24 @@ public class TestBadInputFuzz extends LuceneTestCase {
         }
         float[][] vectors = {randomVector(plainDim)};
         LateInteractionQuery query = LateInteractionQuery.builder(PLAIN, vectors).build();
-        rejected("query: on a plain vector field", IllegalArgumentException.class,
-            () -> searcher.search(query, 10), "field \"" + PLAIN + "\" is a plain vector field, not a MetaEmbed field");
+        rejected(
+            "query: on a plain vector field",
+            IllegalArgumentException.class,
+            () -> searcher.search(query, 10),
+            "field \"" + PLAIN + "\" is a plain vector field, not a MetaEmbed field");
       }
       default -> {
         if (indexedPage == false) {
           return;
         }
-        LateInteractionQuery query = LateInteractionQuery.builder(ReferenceDocs.ID, new float[][] {randomVector(dim)}).build();
-        rejected("query: on a field without vectors", IllegalArgumentException.class,
-            () -> searcher.search(query, 10), "field \"" + ReferenceDocs.ID + "\" is not a MetaEmbed field: it has no vectors");
+        LateInteractionQuery query =
+            LateInteractionQuery.builder(ReferenceDocs.ID, new float[][] {randomVector(dim)})
+                .build();
+        rejected(
+            "query: on a field without vectors",
+            IllegalArgumentException.class,
+            () -> searcher.search(query, 10),
+            "field \"" + ReferenceDocs.ID + "\" is not a MetaEmbed field: it has no vectors");
       }
     }
   }
@@ -597,9 +749,12 @@ public class TestBadInputFuzz extends LuceneTestCase {
     }
     int k = random.nextBoolean() ? Integer.MAX_VALUE : TestUtil.nextInt(random, 1, 1_000_000);
     LateInteractionQuery.Builder builder =
-        LateInteractionQuery.builder(FIELD, vectors).k(k).budget(count, random.nextBoolean() ? Integer.MAX_VALUE : 1);
+        LateInteractionQuery.builder(FIELD, vectors)
+            .k(k)
+            .budget(count, random.nextBoolean() ? Integer.MAX_VALUE : 1);
     if (random.nextBoolean()) {
-      builder.candidates(random.nextBoolean() ? Integer.MAX_VALUE : TestUtil.nextInt(random, 1, 1_000_000));
+      builder.candidates(
+          random.nextBoolean() ? Integer.MAX_VALUE : TestUtil.nextInt(random, 1, 1_000_000));
     }
     builder.probes(TestUtil.nextInt(random, 1, count));
     if (random.nextBoolean()) {
@@ -628,7 +783,11 @@ public class TestBadInputFuzz extends LuceneTestCase {
   }
 
   /** Runs an input that must fail with {@code type} and a message containing every fragment. */
-  private void rejected(String category, Class<? extends Throwable> type, ThrowingRunnable input, String... fragments) {
+  private void rejected(
+      String category,
+      Class<? extends Throwable> type,
+      ThrowingRunnable input,
+      String... fragments) {
     tried.merge(category, 1, Integer::sum);
     Throwable thrown = null;
     try {
@@ -637,15 +796,22 @@ public class TestBadInputFuzz extends LuceneTestCase {
       thrown = t;
     }
     if (thrown == null) {
-      fail(category + ": accepted, expected " + type.getSimpleName() + " " + Arrays.toString(fragments));
+      fail(
+          category
+              + ": accepted, expected "
+              + type.getSimpleName()
+              + " "
+              + Arrays.toString(fragments));
     }
     if (type.isInstance(thrown) == false) {
-      throw new AssertionError(category + ": expected " + type.getSimpleName() + ", got " + thrown, thrown);
+      throw new AssertionError(
+          category + ": expected " + type.getSimpleName() + ", got " + thrown, thrown);
     }
     String message = String.valueOf(thrown.getMessage());
     for (String fragment : fragments) {
       if (message.contains(fragment) == false) {
-        throw new AssertionError(category + ": message \"" + message + "\" lacks \"" + fragment + "\"", thrown);
+        throw new AssertionError(
+            category + ": message \"" + message + "\" lacks \"" + fragment + "\"", thrown);
       }
     }
   }

@@ -159,11 +159,14 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
         long seed = random().nextLong();
         Set<String> live = liveIds.get(t);
         threads.add(
-            thread("indexer-" + t, () -> index(writer, refs, new Random(seed), owner, indexers, idSpace, live)));
+            thread(
+                "indexer-" + t,
+                () -> index(writer, refs, new Random(seed), owner, indexers, idSpace, live)));
       }
       for (int t = 0; t < searchers; t++) {
         long seed = random().nextLong();
-        threads.add(thread("searcher-" + t, () -> search(manager, refs, similarity, new Random(seed))));
+        threads.add(
+            thread("searcher-" + t, () -> search(manager, refs, similarity, new Random(seed))));
       }
       long refreshSeed = random().nextLong();
       threads.add(thread("refresher", () -> refresh(manager, new Random(refreshSeed))));
@@ -198,9 +201,24 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
               + " applyAllDeletes=%b; docs added=%d updated=%d deleted=%d final=%d; reopens=%d"
               + " forceMerges=%d commits=%d; searches checked exact=%d approximate=%d (hits %d,"
               + " exact rank swaps within tolerance %d); failures=0%n",
-          seed, seconds, storage, similarity, indexers, searchers, applyAllDeletes, added.get(),
-          updated.get(), deleted.get(), refs.snapshot().size(), reopens.get(), forcedMerges.get(),
-          commits.get(), exactChecked.get(), approxChecked.get(), hitsChecked.get(), tieSwaps.get());
+          seed,
+          seconds,
+          storage,
+          similarity,
+          indexers,
+          searchers,
+          applyAllDeletes,
+          added.get(),
+          updated.get(),
+          deleted.get(),
+          refs.snapshot().size(),
+          reopens.get(),
+          forcedMerges.get(),
+          commits.get(),
+          exactChecked.get(),
+          approxChecked.get(),
+          hitsChecked.get(),
+          tieSwaps.get());
       assertTrue("no exact search was checked", exactChecked.get() > 0);
       assertTrue("no approximate search was checked", approxChecked.get() > 0);
     }
@@ -231,7 +249,13 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
 
   /** Updates or deletes the ids this thread owns, recording each acknowledged change. */
   private void index(
-      IndexWriter writer, ReferenceDocs refs, Random random, int owner, int owners, int idSpace, Set<String> live)
+      IndexWriter writer,
+      ReferenceDocs refs,
+      Random random,
+      int owner,
+      int owners,
+      int idSpace,
+      Set<String> live)
       throws IOException {
     while (stop.get() == false) {
       String id = Integer.toString(owner + owners * random.nextInt(idSpace / owners));
@@ -247,7 +271,8 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
   }
 
   /** Adds or replaces document {@code id} with random vectors and color, and records it. */
-  private void update(IndexWriter writer, ReferenceDocs refs, Random random, String id, Set<String> live)
+  private void update(
+      IndexWriter writer, ReferenceDocs refs, Random random, String id, Set<String> live)
       throws IOException {
     float[][] vectors = refs.randomVectors(random);
     Document doc = refs.document(id, vectors);
@@ -259,7 +284,8 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
 
   /** A heap or file system directory, wrapped only to run CheckIndex on close (see the class). */
   private static Directory newUnserializedDirectory() throws IOException {
-    Directory dir = random().nextBoolean() ? new ByteBuffersDirectory() : FSDirectory.open(createTempDir());
+    Directory dir =
+        random().nextBoolean() ? new ByteBuffersDirectory() : FSDirectory.open(createTempDir());
     return new RawDirectoryWrapper(dir);
   }
 
@@ -291,7 +317,11 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
   }
 
   /** Runs random searches, a few per acquired snapshot, each checked against that snapshot. */
-  private void search(SearcherManager manager, ReferenceDocs refs, VectorSimilarityFunction similarity, Random random)
+  private void search(
+      SearcherManager manager,
+      ReferenceDocs refs,
+      VectorSimilarityFunction similarity,
+      Random random)
       throws IOException {
     while (stop.get() == false) {
       IndexSearcher searcher = manager.acquire();
@@ -307,11 +337,16 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
   }
 
   private void checkOneSearch(
-      IndexSearcher searcher, Snapshot snapshot, ReferenceDocs refs, VectorSimilarityFunction similarity, Random random)
+      IndexSearcher searcher,
+      Snapshot snapshot,
+      ReferenceDocs refs,
+      VectorSimilarityFunction similarity,
+      Random random)
       throws IOException {
     float[][] query = refs.randomVectors(random);
     int queryBudget = 1 + random.nextInt(query.length);
-    int docBudget = random.nextInt(4) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(MAX_VECTORS + 2);
+    int docBudget =
+        random.nextInt(4) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(MAX_VECTORS + 2);
     int k = 1 + random.nextInt(20);
     int lo = random.nextInt(COLORS);
     int hi = lo + random.nextInt(COLORS - lo);
@@ -324,7 +359,9 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
         };
     boolean exact = random.nextBoolean();
     LateInteractionQuery.Builder builder =
-        LateInteractionQuery.builder(ReferenceDocs.FIELD, query).k(k).budget(queryBudget, docBudget);
+        LateInteractionQuery.builder(ReferenceDocs.FIELD, query)
+            .k(k)
+            .budget(queryBudget, docBudget);
     if (filter != null) {
       builder.filter(filter);
     }
@@ -336,7 +373,10 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
       }
       builder.probes(1 + random.nextInt(query.length));
       if (random.nextInt(3) == 0) { // the cascade: approximate, its hits still carry true scores
-        builder.prune(1 + random.nextInt(queryBudget), 1 + random.nextInt(Math.min(docBudget, 8)), k + random.nextInt(20));
+        builder.prune(
+            1 + random.nextInt(queryBudget),
+            1 + random.nextInt(Math.min(docBudget, 8)),
+            k + random.nextInt(20));
       }
     }
     LateInteractionQuery q = builder.build();
@@ -347,13 +387,18 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
     Arrays.fill(truth, Float.NaN); // NaN: not live or filtered out
     List<ScoreDoc> reference = new ArrayList<>();
     for (int doc = 0; doc < snapshot.maxDoc; doc++) {
-      if (snapshot.vectors[doc] != null && (filtered == false || (snapshot.colors[doc] >= lo && snapshot.colors[doc] <= hi))) {
+      if (snapshot.vectors[doc] != null
+          && (filtered == false || (snapshot.colors[doc] >= lo && snapshot.colors[doc] <= hi))) {
         float[][] vectors = snapshot.vectors[doc];
-        truth[doc] = MaxSim.score(query, queryBudget, vectors, Math.min(docBudget, vectors.length), similarity);
+        truth[doc] =
+            MaxSim.score(
+                query, queryBudget, vectors, Math.min(docBudget, vectors.length), similarity);
         reference.add(new ScoreDoc(doc, truth[doc]));
       }
     }
-    reference.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
+    reference.sort(
+        (a, b) ->
+            a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.doc, b.doc));
 
     String where = q + " on " + snapshot.maxDoc + " docs, " + reference.size() + " matching";
     ScoreDoc[] got = hits.scoreDocs;
@@ -364,7 +409,11 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
       String at = where + ", rank " + rank + " doc " + hit.doc;
       assertTrue(at + ": duplicate", seen.add(hit.doc));
       assertFalse(at + ": not a live document accepted by the filter", Float.isNaN(truth[hit.doc]));
-      assertEquals(at + ": score is not the document's MaxSim", truth[hit.doc], hit.score, tolerance(truth[hit.doc]));
+      assertEquals(
+          at + ": score is not the document's MaxSim",
+          truth[hit.doc],
+          hit.score,
+          tolerance(truth[hit.doc]));
       if (rank > 0) {
         ScoreDoc previous = got[rank - 1];
         assertTrue(
@@ -400,8 +449,10 @@ public class TestConcurrentIndexingAndSearch extends LuceneTestCase {
   /** One reader's live documents, their colors and vectors, read once per acquired searcher. */
   private static final class Snapshot {
     final int maxDoc;
+
     /** Vectors of each live document (doc id = global), null for deleted documents. */
     final float[][][] vectors;
+
     final int[] colors;
 
     Snapshot(IndexReader reader) throws IOException {

@@ -122,9 +122,9 @@ import org.apache.lucene.util.Bits;
 @Timeout(millis = 20 * 60 * 1000)
 public class TestCorruptionDetection extends LuceneTestCase {
   private static final String FIELD = ReferenceDocs.FIELD;
+
   /** Our own files first, then the graph format's. */
-  private static final List<String> EXTENSIONS =
-      List.of("mvm", "mvd", "vec", "vex", "vem", "vemf");
+  private static final List<String> EXTENSIONS = List.of("mvm", "mvd", "vec", "vex", "vem", "vemf");
 
   private static final int FOOTER = 16;
   private static final boolean CHECK_INDEX_ALWAYS =
@@ -134,6 +134,7 @@ public class TestCorruptionDetection extends LuceneTestCase {
   private List<Query> queries;
   private List<TopDocs> baseline;
   private List<String[]> ids; // per leaf of the undamaged index: doc → id
+
   /** The folder of an index on disk: damaged copies are then whole folders read by MMapDirectory. */
   private Path onDisk;
 
@@ -145,7 +146,8 @@ public class TestCorruptionDetection extends LuceneTestCase {
       List<String> files = formatFiles(source);
       boolean graph = false;
       for (String file : files) {
-        graph |= file.endsWith(".vex") && source.fileLength(file) > headerLength(source, file) + FOOTER;
+        graph |=
+            file.endsWith(".vex") && source.fileLength(file) > headerLength(source, file) + FOOTER;
       }
       assertTrue("some segment has an HNSW graph", graph);
       for (String file : files) {
@@ -248,8 +250,7 @@ public class TestCorruptionDetection extends LuceneTestCase {
 
   private void report(String description, Tally tally) {
     String seed = RandomizedContext.current().getRunnerSeedAsString();
-    System.out.println(
-        getTestName() + " seed=" + seed + " index: " + description + "\n" + tally);
+    System.out.println(getTestName() + " seed=" + seed + " index: " + description + "\n" + tally);
     assertTrue(tally.tried > 0);
     assertEquals("every damaged copy detected", tally.tried, tally.detected);
   }
@@ -259,7 +260,10 @@ public class TestCorruptionDetection extends LuceneTestCase {
       Directory source, String file, long at, boolean truncate, long header, Tally tally)
       throws IOException {
     String what =
-        file + (truncate ? " truncated to " : " byte flipped at ") + at + " of "
+        file
+            + (truncate ? " truncated to " : " byte flipped at ")
+            + at
+            + " of "
             + source.fileLength(file);
     String extension = file.substring(file.lastIndexOf('.') + 1);
     boolean ownFile = extension.equals("mvm") || extension.equals("mvd");
@@ -329,12 +333,18 @@ public class TestCorruptionDetection extends LuceneTestCase {
     if (searchFailure != null) {
       String where =
           searchFailure instanceof AssertionError
-              ? " in " + searchFailure.getStackTrace()[0].getClassName().replaceAll(".*\\.", "")
-                  + "." + searchFailure.getStackTrace()[0].getMethodName() + " (" + extension + ")"
+              ? " in "
+                  + searchFailure.getStackTrace()[0].getClassName().replaceAll(".*\\.", "")
+                  + "."
+                  + searchFailure.getStackTrace()[0].getMethodName()
+                  + " ("
+                  + extension
+                  + ")"
               : "";
       tally.searchFailures.merge(searchFailure.getClass().getSimpleName() + where, 1, Integer::sum);
     } else if (mechanisms.get(0).startsWith("open") == false) {
-      tally.searchFailures.merge(sameAnswers ? "(ran, same answers)" : "(ran, answers differ)", 1, Integer::sum);
+      tally.searchFailures.merge(
+          sameAnswers ? "(ran, same answers)" : "(ran, answers differ)", 1, Integer::sum);
     }
   }
 
@@ -354,7 +364,8 @@ public class TestCorruptionDetection extends LuceneTestCase {
     int dim = 2 + random().nextInt(7);
     int maxVectors = 2 + random().nextInt(4);
     VectorSimilarityFunction similarity =
-        VectorSimilarityFunction.values()[random().nextInt(VectorSimilarityFunction.values().length)];
+        VectorSimilarityFunction.values()[
+            random().nextInt(VectorSimilarityFunction.values().length)];
     VectorStorage storage = VectorStorage.values()[random().nextInt(VectorStorage.values().length)];
     ReferenceDocs ref = new ReferenceDocs(dim, maxVectors, similarity, storage);
     Map<String, float[][]> want = new HashMap<>();
@@ -408,11 +419,21 @@ public class TestCorruptionDetection extends LuceneTestCase {
       int qn = vectors.length;
       queries.add(LateInteractionQuery.builder(FIELD, vectors).k(5).exact().build());
       queries.add(LateInteractionQuery.builder(FIELD, vectors).k(5).budget(1, 1).exact().build());
-      queries.add(LateInteractionQuery.builder(FIELD, vectors).k(5).budget(qn, 2).candidates(8).build());
-      queries.add(LateInteractionQuery.builder(FIELD, vectors).k(5).budget(1, 1).candidates(6).build());
+      queries.add(
+          LateInteractionQuery.builder(FIELD, vectors).k(5).budget(qn, 2).candidates(8).build());
+      queries.add(
+          LateInteractionQuery.builder(FIELD, vectors).k(5).budget(1, 1).candidates(6).build());
       queries.add(LateInteractionQuery.builder(FIELD, vectors).k(10).build());
     }
-    return storage + " " + similarity + " dim=" + dim + " maxVectors=" + maxVectors + " docs=" + next;
+    return storage
+        + " "
+        + similarity
+        + " dim="
+        + dim
+        + " maxVectors="
+        + maxVectors
+        + " docs="
+        + next;
   }
 
   /** The files of the per-field MetaEmbed format, for every segment; all six kinds in each. */
@@ -471,7 +492,9 @@ public class TestCorruptionDetection extends LuceneTestCase {
 
       @Override
       public IndexInput openInput(String name, IOContext context) throws IOException {
-        return name.equals(victim) ? damaged.openInput(name, context) : super.openInput(name, context);
+        return name.equals(victim)
+            ? damaged.openInput(name, context)
+            : super.openInput(name, context);
       }
 
       @Override

@@ -119,7 +119,8 @@ public class TestCrashRecovery extends LuceneTestCase {
   private void add(String id) throws IOException {
     float[][] vectors = ref.randomVectors(random);
     writer.updateDocument(
-        new Term(ReferenceDocs.ID, id), ReliabilitySetup.document(ref, id, vectors, random, copyField));
+        new Term(ReferenceDocs.ID, id),
+        ReliabilitySetup.document(ref, id, vectors, random, copyField));
     pending.put(id, ref.stored(vectors));
   }
 
@@ -291,7 +292,8 @@ public class TestCrashRecovery extends LuceneTestCase {
       }
       List<String> frames =
           StackWalker.getInstance()
-              .walk(s -> s.map(f -> simpleName(f.getClassName()) + "." + f.getMethodName()).toList());
+              .walk(
+                  s -> s.map(f -> simpleName(f.getClassName()) + "." + f.getMethodName()).toList());
       if (frames.stream().anyMatch(frame) && --countdown == 0) {
         fire(inCommit ? "" : component(frames));
       }
@@ -316,9 +318,14 @@ public class TestCrashRecovery extends LuceneTestCase {
         if (f.startsWith("SegmentInfos.")) {
           return "segments file";
         }
-        if (f.contains("StoredFields") || f.contains("Postings") || f.contains("DocValues")
-            || f.contains("Points") || f.contains("Norms") || f.contains("FieldInfos")
-            || f.contains("SegmentInfoFormat") || f.contains("CompoundFormat")
+        if (f.contains("StoredFields")
+            || f.contains("Postings")
+            || f.contains("DocValues")
+            || f.contains("Points")
+            || f.contains("Norms")
+            || f.contains("FieldInfos")
+            || f.contains("SegmentInfoFormat")
+            || f.contains("CompoundFormat")
             || f.contains("LiveDocs")) {
           return "other Lucene files";
         }

@@ -87,8 +87,14 @@ public class TestFaultInjection extends LuceneTestCase {
     }
     String seed = RandomizedContext.current().getRunnerSeedAsString();
     System.out.println(
-        "TestFaultInjection " + (diskFull ? "disk-full" : "io-exceptions") + " seed=" + seed
-            + " rounds=" + rounds + " " + counts);
+        "TestFaultInjection "
+            + (diskFull ? "disk-full" : "io-exceptions")
+            + " seed="
+            + seed
+            + " rounds="
+            + rounds
+            + " "
+            + counts);
     assertTrue("no operation ever failed", counts.getOrDefault("opsFailed", 0) > 0);
   }
 
@@ -154,10 +160,7 @@ public class TestFaultInjection extends LuceneTestCase {
   private void apply(Op op, long attempt) throws IOException {
     switch (op) {
       case ADD, UPDATE -> {
-        String id =
-            op == Op.UPDATE && pending.isEmpty() == false
-                ? randomId()
-                : "doc" + nextId++;
+        String id = op == Op.UPDATE && pending.isEmpty() == false ? randomId() : "doc" + nextId++;
         float[][] vectors = ref.randomVectors(random);
         var doc = ReliabilitySetup.document(ref, id, vectors, random, copyField);
         if (op == Op.ADD) {
@@ -287,7 +290,9 @@ public class TestFaultInjection extends LuceneTestCase {
 
   /** Free space after the current files: from a few documents to a few merges' worth. */
   private long headroom() {
-    return random.nextInt(4) != 0 ? 256 + random.nextInt(6 * 1024) : 6 * 1024 + random.nextInt(48 * 1024);
+    return random.nextInt(4) != 0
+        ? 256 + random.nextInt(6 * 1024)
+        : 6 * 1024 + random.nextInt(48 * 1024);
   }
 
   /** The faults the wrapper (or our commit failure) injected, found in the cause and suppressed graph. */
@@ -318,15 +323,23 @@ public class TestFaultInjection extends LuceneTestCase {
   private static String where(Throwable fault) {
     List<String> frames =
         Arrays.stream(fault.getStackTrace())
-            .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1)
-                + "." + f.getMethodName())
+            .map(
+                f ->
+                    f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1)
+                        + "."
+                        + f.getMethodName())
             .toList();
     String[][] phases = {
       {"merge", "IndexWriter.mergeMiddle"},
       {"flush", "DocumentsWriterPerThread.flush"},
       {"indexing", "DocumentsWriterPerThread.updateDocuments"},
       {"applyDeletes", "IndexWriter.forceApply"},
-      {"commit", "IndexWriter.startCommit", "SegmentInfos.finishCommit", "IndexWriter.prepareCommitInternal"},
+      {
+        "commit",
+        "IndexWriter.startCommit",
+        "SegmentInfos.finishCommit",
+        "IndexWriter.prepareCommitInternal"
+      },
     };
     for (String[] phase : phases) {
       for (int i = 1; i < phase.length; i++) {
@@ -383,7 +396,8 @@ public class TestFaultInjection extends LuceneTestCase {
         throw new Injected("injected failure to rename the segments file");
       }
       if (callStackContains(MockDirectoryWrapper.class, "syncMetaData") && random.nextInt(8) == 0) {
-        // Lucene then removes segments_N; refusing that (and the rollback's deletes) lands the commit
+        // Lucene then removes segments_N; refusing that (and the rollback's deletes) lands the
+        // commit
         refuseDeletes = random.nextBoolean();
         throw new Injected("injected failure to sync the directory after the rename");
       }

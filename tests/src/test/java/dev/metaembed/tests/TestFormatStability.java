@@ -1,8 +1,8 @@
 package dev.metaembed.tests;
 
 import dev.metaembed.lucene.codec.MetaEmbedCodec;
-import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.MetaEmbedField;
+import dev.metaembed.lucene.codec.MetaEmbedFieldInfo;
 import dev.metaembed.lucene.codec.MetaEmbedVectorValues;
 import dev.metaembed.lucene.codec.MetaEmbedVectorsFormat;
 import dev.metaembed.lucene.codec.VectorStorage;
@@ -31,15 +31,15 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CodecReader;
-import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.SegmentCommitInfo;
-import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.SegmentCommitInfo;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -142,6 +142,7 @@ public class TestFormatStability extends LuceneTestCase {
   static final int DOCS = 50;
   static final String[] FIELDS = {"page_float32", "page_bfloat16", "page_int8", "page_bit"};
   private static final int K = 5;
+
   /** Graph candidates per segment of the approximate searches of the graph corpus. */
   private static final int GRAPH_CANDIDATES = 20;
 
@@ -150,11 +151,25 @@ public class TestFormatStability extends LuceneTestCase {
 
   /** Checked-in indexes; {@code VERSION_CURRENT} must have a small and a graph one. */
   static final CheckedIn[] CHECKED_IN = {
-    new CheckedIn(0, UNVERSIONED, "v0-graph", graphCorpus(new String[] {"page"}, new ReferenceDocs[] {
-      graphField(VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.FLOAT32)})),
+    new CheckedIn(
+        0,
+        UNVERSIONED,
+        "v0-graph",
+        graphCorpus(
+            new String[] {"page"},
+            new ReferenceDocs[] {
+              graphField(VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.FLOAT32)
+            })),
     new CheckedIn(1, UNVERSIONED, "v1", smallCorpus()),
-    new CheckedIn(1, UNVERSIONED, "v1-graph", graphCorpus(new String[] {"page_int8"}, new ReferenceDocs[] {
-      graphField(VectorSimilarityFunction.EUCLIDEAN, VectorStorage.INT8)})),
+    new CheckedIn(
+        1,
+        UNVERSIONED,
+        "v1-graph",
+        graphCorpus(
+            new String[] {"page_int8"},
+            new ReferenceDocs[] {
+              graphField(VectorSimilarityFunction.EUCLIDEAN, VectorStorage.INT8)
+            })),
     new CheckedIn(1, "MetaEmbed104", "v1-metaembed104", smallCorpus()),
   };
 
@@ -231,7 +246,8 @@ public class TestFormatStability extends LuceneTestCase {
   static ReferenceDocs[] fields() {
     return new ReferenceDocs[] {
       new ReferenceDocs(DIM, MAX_VECTORS, VectorSimilarityFunction.COSINE, VectorStorage.FLOAT32),
-      new ReferenceDocs(DIM, MAX_VECTORS, VectorSimilarityFunction.EUCLIDEAN, VectorStorage.BFLOAT16),
+      new ReferenceDocs(
+          DIM, MAX_VECTORS, VectorSimilarityFunction.EUCLIDEAN, VectorStorage.BFLOAT16),
       new ReferenceDocs(DIM, MAX_VECTORS, VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.INT8),
       new ReferenceDocs(
           DIM, MAX_VECTORS, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, VectorStorage.BIT)
@@ -331,7 +347,10 @@ public class TestFormatStability extends LuceneTestCase {
     }
     assertEquals(checkedIn.directory() + ": .mvm and .mvd per segment", 2 * segments, ownFiles);
     for (SegmentCommitInfo info : SegmentInfos.readLatestCommit(dir)) {
-      assertEquals(checkedIn.directory() + " " + info.info.name + ": codec", checkedIn.codec(), info.info.getCodec().getName());
+      assertEquals(
+          checkedIn.directory() + " " + info.info.name + ": codec",
+          checkedIn.codec(),
+          info.info.getCodec().getName());
     }
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       assertEquals(segments, reader.leaves().size());
@@ -340,7 +359,9 @@ public class TestFormatStability extends LuceneTestCase {
       for (LeafReaderContext leaf : reader.leaves()) {
         for (FieldInfo info : leaf.reader().getFieldInfos()) {
           if (MetaEmbedFieldInfo.isMetaEmbed(info)) { // what inspect prints per segment
-            assertEquals(checkedIn.directory() + " " + info.name, checkedIn.version(),
+            assertEquals(
+                checkedIn.directory() + " " + info.name,
+                checkedIn.version(),
                 MetaEmbedFieldInfo.formatVersion(leaf.reader(), info.name));
           }
         }
@@ -429,14 +450,19 @@ public class TestFormatStability extends LuceneTestCase {
           }
         }
         boolean expectGraph =
-            withField > (int) (Math.log(withField) * Lucene99HnswVectorsFormat.HNSW_GRAPH_THRESHOLD);
+            withField
+                > (int) (Math.log(withField) * Lucene99HnswVectorsFormat.HNSW_GRAPH_THRESHOLD);
         graphs.add(expectGraph);
         HnswGraph graph = graph(leaf, name);
         assertNotNull(where + ": no graph reader", graph);
         float[] target = corpus.query(random, f)[0];
         TopDocs nearest =
             leaf.searchNearestVectors(
-                name, target, K, AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()), Integer.MAX_VALUE);
+                name,
+                target,
+                K,
+                AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()),
+                Integer.MAX_VALUE);
         long visited = nearest.totalHits.value();
         assertEquals(where + ": neighbours found", K, nearest.scoreDocs.length);
         if (expectGraph == false) {
@@ -454,19 +480,29 @@ public class TestFormatStability extends LuceneTestCase {
             int node = nodes.nextInt();
             graph.seek(level, node);
             int neighbours = 0;
-            for (int n = graph.nextNeighbor(); n != DocIdSetIterator.NO_MORE_DOCS; n = graph.nextNeighbor()) {
+            for (int n = graph.nextNeighbor();
+                n != DocIdSetIterator.NO_MORE_DOCS;
+                n = graph.nextNeighbor()) {
               assertTrue(where + ": neighbour " + n, n >= 0 && n < graph.size() && n != node);
               neighbours++;
             }
-            assertTrue(where + ": node " + node + " on level " + level + " has no neighbours", neighbours > 0);
+            assertTrue(
+                where + ": node " + node + " on level " + level + " has no neighbours",
+                neighbours > 0);
             edges += neighbours;
           }
         }
-        assertTrue(where + ": graph search visited " + visited + " of " + withField, visited < withField);
+        assertTrue(
+            where + ": graph search visited " + visited + " of " + withField, visited < withField);
         System.out.printf(
             Locale.ROOT,
             "TestFormatStability: %s: graph of %d nodes, %d levels, %d edges; search for %d visited %d%n",
-            where, graph.size(), graph.numLevels(), edges, K, visited);
+            where,
+            graph.size(),
+            graph.numLevels(),
+            edges,
+            K,
+            visited);
       }
     }
     for (int s = 0; s < graphs.size(); s++) {
@@ -526,11 +562,24 @@ public class TestFormatStability extends LuceneTestCase {
           ranked.sort((a, b) -> Float.compare(b, a));
           String what = name + " query " + q + " budget " + Arrays.toString(budget);
           var exact = LateInteractionQuery.builder(name, query).k(K).budget(budget[0], budget[1]);
-          assertHits(what + " exact", searcher.search(exact.exact().build(), K), brute, ranked, idOf, true);
-          var approximate = LateInteractionQuery.builder(name, query).k(K).budget(budget[0], budget[1]);
+          assertHits(
+              what + " exact",
+              searcher.search(exact.exact().build(), K),
+              brute,
+              ranked,
+              idOf,
+              true);
+          var approximate =
+              LateInteractionQuery.builder(name, query).k(K).budget(budget[0], budget[1]);
           if (graphCorpus == false) {
             // segments this small have no HNSW graph: the approximate path scores every candidate
-            assertHits(what + " approximate", searcher.search(approximate.candidates(50).build(), K), brute, ranked, idOf, true);
+            assertHits(
+                what + " approximate",
+                searcher.search(approximate.candidates(50).build(), K),
+                brute,
+                ranked,
+                idOf,
+                true);
             continue;
           }
           // a graph: every hit must carry its true score; the top K may miss some of the best
@@ -551,8 +600,13 @@ public class TestFormatStability extends LuceneTestCase {
         System.out.printf(
             Locale.ROOT,
             "TestFormatStability: %s approximate, budget (1, 1), %d candidates per segment: recall@%d %.3f over %d queries%n",
-            name, GRAPH_CANDIDATES, K, recall, searched / K);
-        assertTrue(name + ": approximate recall@" + K + " at budget (1, 1): " + recall, recall >= 0.9);
+            name,
+            GRAPH_CANDIDATES,
+            K,
+            recall,
+            searched / K);
+        assertTrue(
+            name + ": approximate recall@" + K + " at budget (1, 1): " + recall, recall >= 0.9);
       }
     }
   }
@@ -594,7 +648,8 @@ public class TestFormatStability extends LuceneTestCase {
       corpus.writer().write(dir);
     }
     GraphCorpus.zip(tmp, zip);
-    System.out.println("TestFormatStability: wrote " + zip.toAbsolutePath() + " (" + Files.size(zip) + " bytes)");
+    System.out.println(
+        "TestFormatStability: wrote " + zip.toAbsolutePath() + " (" + Files.size(zip) + " bytes)");
   }
 
   private static void unzip(InputStream zip, Path dir) throws IOException {

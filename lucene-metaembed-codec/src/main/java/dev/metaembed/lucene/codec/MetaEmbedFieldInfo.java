@@ -16,7 +16,11 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param similarity the similarity the field was indexed with
  */
 public record MetaEmbedFieldInfo(
-    String name, int dimension, int maxVectors, VectorStorage storage, VectorSimilarityFunction similarity) {
+    String name,
+    int dimension,
+    int maxVectors,
+    VectorStorage storage,
+    VectorSimilarityFunction similarity) {
 
   /**
    * The MetaEmbed shape of {@code info}, or null when it is not a MetaEmbed field (no vectors, a
@@ -31,7 +35,11 @@ public record MetaEmbedFieldInfo(
     MetaEmbedFieldShape shape = MetaEmbedFieldShape.of(info);
     return shape == null
         ? null
-        : new MetaEmbedFieldInfo(info.name, shape.dimension(), shape.maxVectors(), shape.storage(),
+        : new MetaEmbedFieldInfo(
+            info.name,
+            shape.dimension(),
+            shape.maxVectors(),
+            shape.storage(),
             info.getVectorSimilarityFunction());
   }
 
@@ -54,6 +62,8 @@ public record MetaEmbedFieldInfo(
    */
   public static int formatVersion(LeafReader leaf, String field) {
     MetaEmbedVectorsReader own = MetaEmbedVectorValues.ownReader(leaf, field);
-    return own == null || isMetaEmbed(leaf.getFieldInfos().fieldInfo(field)) == false ? -1 : own.formatVersion();
+    return own == null || isMetaEmbed(leaf.getFieldInfos().fieldInfo(field)) == false
+        ? -1
+        : own.formatVersion();
   }
 }

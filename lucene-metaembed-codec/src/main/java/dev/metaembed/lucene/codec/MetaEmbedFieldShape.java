@@ -75,7 +75,8 @@ record MetaEmbedFieldShape(int dimension, int maxVectors, VectorStorage storage)
    */
   static MetaEmbedFieldShape of(FieldInfo info) {
     MetaEmbedFieldShape shape = parse(info.name, info.attributes());
-    if (shape == null || shape.matches(info.getVectorDimension(), info.getVectorEncoding()) == false) {
+    if (shape == null
+        || shape.matches(info.getVectorDimension(), info.getVectorEncoding()) == false) {
       return null;
     }
     return shape;

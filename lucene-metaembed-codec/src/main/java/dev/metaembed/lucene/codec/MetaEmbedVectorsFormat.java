@@ -106,10 +106,13 @@ public final class MetaEmbedVectorsFormat extends KnnVectorsFormat {
   static final String DATA_CODEC_NAME = "MetaEmbedVectorsFormatData";
   static final String META_EXTENSION = "mvm";
   static final String DATA_EXTENSION = "mvd";
+
   /** The oldest version this build reads. */
   public static final int VERSION_START = 0;
+
   /** Adds the BFLOAT16, INT8 and BIT storage encodings; the layout is unchanged. */
   static final int VERSION_STORAGE_ENCODINGS = 1;
+
   /** The version this build writes (and the newest it reads). */
   public static final int VERSION_CURRENT = VERSION_STORAGE_ENCODINGS;
 

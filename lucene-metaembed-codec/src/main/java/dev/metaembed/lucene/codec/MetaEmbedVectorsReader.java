@@ -38,11 +38,11 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
   private final Map<String, PrefixFieldEntry> entries = new HashMap<>();
   private final IndexInput data;
   private final KnnVectorsReader graphReader;
+
   /** The format version in this segment's {@code .mvm}/{@code .mvd} headers. */
   private final int version;
 
-  MetaEmbedVectorsReader(SegmentReadState state, KnnVectorsFormat graphFormat)
-      throws IOException {
+  MetaEmbedVectorsReader(SegmentReadState state, KnnVectorsFormat graphFormat) throws IOException {
     int version = readMetadata(state);
     this.version = version;
     this.graphFieldInfos = FirstVectorView.fieldInfos(state.fieldInfos);

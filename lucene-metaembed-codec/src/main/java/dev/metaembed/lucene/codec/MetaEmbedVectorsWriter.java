@@ -34,8 +34,7 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
   private IndexOutput data;
   private boolean finished;
 
-  MetaEmbedVectorsWriter(SegmentWriteState state, KnnVectorsFormat graphFormat)
-      throws IOException {
+  MetaEmbedVectorsWriter(SegmentWriteState state, KnnVectorsFormat graphFormat) throws IOException {
     this.state = state;
     boolean success = false;
     KnnVectorsWriter graph = null;

@@ -37,7 +37,13 @@ record PrefixFieldEntry(
     if (version < MetaEmbedVectorsFormat.VERSION_STORAGE_ENCODINGS
         && storage != VectorStorage.FLOAT32) {
       throw new CorruptIndexException(
-          "field \"" + info.name + "\": storage " + storage + " in a version " + version + " segment",
+          "field \""
+              + info.name
+              + "\": storage "
+              + storage
+              + " in a version "
+              + version
+              + " segment",
           meta);
     }
     VectorSimilarityFunction similarity = readSimilarity(meta);

@@ -40,8 +40,10 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   private int docCount;
   private long totalVectors;
   private int lastDocID = -1;
+
   /** The failure of a write to the sink, or null: a later flush must fail with it. */
   private Throwable writeFailure;
+
   private boolean tempDeleted;
 
   /**
@@ -132,8 +134,13 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     long expectedEnd = directOffset + totalVectors * shape.bytesPerVector();
     if (sortMap != null || data != sink || data.getFilePointer() != expectedEnd) {
       throw new IllegalStateException(
-          "field \"" + fieldInfo.name + "\" streamed into .mvd but the segment is sorted or "
-              + ".mvd moved: at " + data.getFilePointer() + ", expected " + expectedEnd);
+          "field \""
+              + fieldInfo.name
+              + "\" streamed into .mvd but the segment is sorted or "
+              + ".mvd moved: at "
+              + data.getFilePointer()
+              + ", expected "
+              + expectedEnd);
     }
     PrefixStoreOutput.writeField(
         meta, data, fieldInfo, shape, maxDoc, directOffset, docs, counts, docCount);

@@ -48,8 +48,8 @@ final class PrefixMerger {
     }
   }
 
-  private static Source open(FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState state, int i)
-      throws IOException {
+  private static Source open(
+      FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState state, int i) throws IOException {
     FieldInfo sourceInfo = state.fieldInfos[i].fieldInfo(fieldInfo.name);
     KnnVectorsReader reader = state.knnVectorsReaders[i];
     if (sourceInfo == null || sourceInfo.hasVectorValues() == false || reader == null) {
@@ -70,7 +70,8 @@ final class PrefixMerger {
     FloatVectorValues flat = reader.getFloatVectorValues(fieldInfo.name);
     if (flat instanceof PaddedFloatVectorValues padded
         && padded.store.entry.shape().storage() == shape.storage()) {
-      // a wrapper around a segment of this format (e.g. SlowCodecReaderWrapper): same docs, own store
+      // a wrapper around a segment of this format (e.g. SlowCodecReaderWrapper): same docs, own
+      // store
       return new StoredSource(state.docMaps[i], padded.store.copy());
     }
     return flat == null ? null : new FlatSource(state.docMaps[i], flat, fieldInfo.name, shape);
@@ -119,7 +120,8 @@ final class PrefixMerger {
     private final MetaEmbedFieldShape shape;
     private final PrefixStoreOutput encoder;
 
-    FlatSource(MergeState.DocMap docMap, FloatVectorValues flat, String field, MetaEmbedFieldShape shape) {
+    FlatSource(
+        MergeState.DocMap docMap, FloatVectorValues flat, String field, MetaEmbedFieldShape shape) {
       super(docMap);
       this.flat = flat;
       this.iterator = flat.iterator();

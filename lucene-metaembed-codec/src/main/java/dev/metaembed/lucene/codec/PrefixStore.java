@@ -79,7 +79,9 @@ final class PrefixStore {
     }
     long start = starts.get(ord);
     long end = starts.get(ord + 1);
-    if (start < 0 || end - start < 1 || end - start > entry.shape().maxVectors()
+    if (start < 0
+        || end - start < 1
+        || end - start > entry.shape().maxVectors()
         || end > entry.totalVectors()) {
       throw new CorruptIndexException(
           "field \""
@@ -129,8 +131,15 @@ final class PrefixStore {
       skipped = 1;
     }
     vectors.seek(start(ord) + skipped * shape.bytesPerVector());
-    shape.storage()
-        .readVectors(vectors, count - skipped, shape.dimension(), dest, skipped * shape.dimension(), scratch);
+    shape
+        .storage()
+        .readVectors(
+            vectors,
+            count - skipped,
+            shape.dimension(),
+            dest,
+            skipped * shape.dimension(),
+            scratch);
   }
 
   /** Copies the encoded vectors of {@code ord} to {@code out} unchanged; returns how many. */

@@ -279,9 +279,11 @@ public enum VectorStorage {
    * @throws IllegalArgumentException naming the known encodings when {@code name} is none of them
    */
   public static VectorStorage fromName(String name) {
-    VectorStorage storage = name == null ? null : fromAttribute(name.strip().toLowerCase(Locale.ROOT));
+    VectorStorage storage =
+        name == null ? null : fromAttribute(name.strip().toLowerCase(Locale.ROOT));
     if (storage == null) {
-      throw new IllegalArgumentException("unknown storage \"" + name + "\" (float32, bfloat16, int8 or bit)");
+      throw new IllegalArgumentException(
+          "unknown storage \"" + name + "\" (float32, bfloat16, int8 or bit)");
     }
     return storage;
   }

@@ -90,7 +90,8 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
     try (Directory dir = newDirectory()) {
       IndexWriterConfig iwc = config();
       if (random().nextBoolean()) {
-        iwc.setIndexSort(new Sort(new SortField("sort", SortField.Type.LONG, random().nextBoolean())));
+        iwc.setIndexSort(
+            new Sort(new SortField("sort", SortField.Type.LONG, random().nextBoolean())));
       }
       try (IndexWriter writer = new IndexWriter(dir, iwc)) {
         int ops = atLeast(300);
@@ -132,7 +133,9 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
   private Document newDocument(int id) {
     Document doc = corpus.newDocument(id, 0.8);
     if (random().nextInt(4) == 0) { // a plain vector field next to the MetaEmbed ones
-      doc.add(new KnnFloatVectorField("plain", new float[] {id, 1f}, VectorSimilarityFunction.EUCLIDEAN));
+      doc.add(
+          new KnnFloatVectorField(
+              "plain", new float[] {id, 1f}, VectorSimilarityFunction.EUCLIDEAN));
     }
     return doc;
   }
@@ -278,11 +281,29 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
   public void testDocumentedLimits() throws IOException {
     List<FieldSpec> limits = new ArrayList<>();
     for (VectorStorage storage : VectorStorage.values()) {
-      limits.add(new FieldSpec(fieldNames()[0] + "_max_" + storage.attributeValue(), 4096, 64, RandomPicks.similarity(random()), storage));
+      limits.add(
+          new FieldSpec(
+              fieldNames()[0] + "_max_" + storage.attributeValue(),
+              4096,
+              64,
+              RandomPicks.similarity(random()),
+              storage));
     }
     String prefix = fieldNames()[0] + "_";
-    limits.add(new FieldSpec(prefix + "one_by_one", 1, 1, VectorSimilarityFunction.EUCLIDEAN, VectorStorage.FLOAT32));
-    limits.add(new FieldSpec(prefix + "one_by_64", 1, 64, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, VectorStorage.INT8));
+    limits.add(
+        new FieldSpec(
+            prefix + "one_by_one",
+            1,
+            1,
+            VectorSimilarityFunction.EUCLIDEAN,
+            VectorStorage.FLOAT32));
+    limits.add(
+        new FieldSpec(
+            prefix + "one_by_64",
+            1,
+            64,
+            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT,
+            VectorStorage.INT8));
     corpus = new MetaEmbedCorpus(limits, random()).withFullDocuments();
     try (Directory dir = newDirectory()) {
       try (IndexWriter writer = new IndexWriter(dir, configWithoutNaturalMerges())) {
@@ -316,14 +337,18 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
         getOnlyLeafReader(reader).checkIntegrity();
       }
       Map<String, FixedBitSet> read = tracking.getReadBytes();
-      assertTrue(read.keySet().toString(), read.keySet().stream().anyMatch(f -> f.endsWith(".mvd")));
-      assertTrue(read.keySet().toString(), read.keySet().stream().anyMatch(f -> f.endsWith(".mvm")));
+      assertTrue(
+          read.keySet().toString(), read.keySet().stream().anyMatch(f -> f.endsWith(".mvd")));
+      assertTrue(
+          read.keySet().toString(), read.keySet().stream().anyMatch(f -> f.endsWith(".mvm")));
       for (var e : read.entrySet()) {
         FixedBitSet unread = e.getValue().clone();
         unread.flip(0, unread.length());
         int first = unread.nextSetBit(0);
-        assertEquals(e.getKey() + ": byte " + first + " of " + unread.length() + " never read",
-            DocIdSetIterator.NO_MORE_DOCS, first);
+        assertEquals(
+            e.getKey() + ": byte " + first + " of " + unread.length() + " never read",
+            DocIdSetIterator.NO_MORE_DOCS,
+            first);
       }
       for (String file : dir.listAll()) {
         if (file.endsWith(".mvd") || file.endsWith(".mvm")) {
@@ -432,7 +457,8 @@ public abstract class BaseMetaEmbedFormatTestCase extends BaseIndexFileFormatTes
         }
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        MetaEmbedVectorValues values = MetaEmbedVectorValues.get(getOnlyLeafReader(reader), field.name());
+        MetaEmbedVectorValues values =
+            MetaEmbedVectorValues.get(getOnlyLeafReader(reader), field.name());
         assertTrue(values.advanceExact(0));
         float[][] first = values.vectors(64);
         float[][] want = RandomMetaEmbedDocs.stored(indexed, field.storage());

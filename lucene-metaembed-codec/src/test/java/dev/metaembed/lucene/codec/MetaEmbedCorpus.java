@@ -45,7 +45,12 @@ final class MetaEmbedCorpus {
       VectorSimilarityFunction similarity,
       VectorStorage storage,
       boolean full) {
-    FieldSpec(String name, int dim, int maxVectors, VectorSimilarityFunction similarity, VectorStorage storage) {
+    FieldSpec(
+        String name,
+        int dim,
+        int maxVectors,
+        VectorSimilarityFunction similarity,
+        VectorStorage storage) {
       this(name, dim, maxVectors, similarity, storage, false);
     }
 
@@ -68,8 +73,10 @@ final class MetaEmbedCorpus {
 
     static FieldSpec random(Random random, String name) {
       int dim = random.nextInt(5) == 0 ? 1 + random.nextInt(300) : 1 + random.nextInt(40);
-      int maxVectors = random.nextInt(4) == 0 ? 64 : 1 + random.nextInt(random.nextBoolean() ? 4 : 20);
-      return new FieldSpec(name, dim, maxVectors, RandomPicks.similarity(random), RandomPicks.storage(random));
+      int maxVectors =
+          random.nextInt(4) == 0 ? 64 : 1 + random.nextInt(random.nextBoolean() ? 4 : 20);
+      return new FieldSpec(
+          name, dim, maxVectors, RandomPicks.similarity(random), RandomPicks.storage(random));
     }
 
     @Override
@@ -79,8 +86,10 @@ final class MetaEmbedCorpus {
   }
 
   final List<FieldSpec> fields;
+
   /** id → field name → vectors as indexed; an id is live exactly when it is a key. */
   private final Map<Integer, Map<String, float[][]>> docs = new HashMap<>();
+
   private final java.util.Set<Integer> reencoded = new java.util.HashSet<>();
   private final Random random;
 
@@ -207,9 +216,11 @@ final class MetaEmbedCorpus {
     return ids;
   }
 
-
   private void checkField(
-      LeafReader leaf, FieldSpec field, Map<Integer, Integer> ids, SpecPrefixStoreReader.StoredField stored)
+      LeafReader leaf,
+      FieldSpec field,
+      Map<Integer, Integer> ids,
+      SpecPrefixStoreReader.StoredField stored)
       throws IOException {
     MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, field.name());
     FloatVectorValues flat = leaf.getFloatVectorValues(field.name());
@@ -224,7 +235,8 @@ final class MetaEmbedCorpus {
     if (withField == 0 && values == null) {
       return;
     }
-    assertNotNull(field + " missing in a leaf with " + withField + " live documents with it", values);
+    assertNotNull(
+        field + " missing in a leaf with " + withField + " live documents with it", values);
     assertEquals(field.dim(), values.dimension());
     assertEquals(field.maxVectors(), values.maxVectors());
     assertEquals(field.storage(), values.storage());
@@ -234,7 +246,10 @@ final class MetaEmbedCorpus {
       if (flatDocs.docID() < doc) {
         flatDocs.advance(doc);
       }
-      assertEquals(field + " doc " + doc + ": both read paths see the document", has, flatDocs.docID() == doc);
+      assertEquals(
+          field + " doc " + doc + ": both read paths see the document",
+          has,
+          flatDocs.docID() == doc);
       Integer id = ids.get(doc);
       if (id == null) {
         continue; // deleted
@@ -250,7 +265,12 @@ final class MetaEmbedCorpus {
   }
 
   private void checkDocument(
-      FieldSpec field, int doc, int id, float[][] indexed, MetaEmbedVectorValues values, float[] padded,
+      FieldSpec field,
+      int doc,
+      int id,
+      float[][] indexed,
+      MetaEmbedVectorValues values,
+      float[] padded,
       SpecPrefixStoreReader.StoredField stored)
       throws IOException {
     String where = field + " id " + id;
@@ -269,11 +289,18 @@ final class MetaEmbedCorpus {
     for (int i = 0; i < n; i++) {
       assertArrayEquals(where, want[i], head[i], 0f);
       assertArrayEquals(where, want[i], dest[i], 0f);
-      assertArrayEquals(where, want[i], java.util.Arrays.copyOfRange(flatDest, i * field.dim(), (i + 1) * field.dim()), 0f);
+      assertArrayEquals(
+          where,
+          want[i],
+          java.util.Arrays.copyOfRange(flatDest, i * field.dim(), (i + 1) * field.dim()),
+          0f);
     }
     if (all.length > 0) {
       all[0][0] = 999f; // returned arrays belong to the caller: a later read must not see this
-      assertEquals(where, Float.floatToRawIntBits(want[0][0]), Float.floatToRawIntBits(values.vectors(1)[0][0]));
+      assertEquals(
+          where,
+          Float.floatToRawIntBits(want[0][0]),
+          Float.floatToRawIntBits(values.vectors(1)[0][0]));
     }
     assertPadded(where, field, want, padded);
     assertNotNull(where + ": no entry in the prefix store files", stored);
@@ -290,11 +317,15 @@ final class MetaEmbedCorpus {
     return RandomMetaEmbedDocs.stored(indexed, field.storage());
   }
 
-  private static void assertStoredBytes(String where, FieldSpec field, float[][] indexed, byte[][] bytes) {
+  private static void assertStoredBytes(
+      String where, FieldSpec field, float[][] indexed, byte[][] bytes) {
     assertNotNull(where + ": no stored bytes", bytes);
     assertEquals(where, indexed.length, bytes.length);
     for (int i = 0; i < indexed.length; i++) {
-      assertArrayEquals(where + " vector " + i + " bytes", SpecEncoding.encode(field.storage(), indexed[i]), bytes[i]);
+      assertArrayEquals(
+          where + " vector " + i + " bytes",
+          SpecEncoding.encode(field.storage(), indexed[i]),
+          bytes[i]);
     }
   }
 
@@ -324,18 +355,27 @@ final class MetaEmbedCorpus {
   }
 
   /** The graph over vector 0: a search returns live documents scored by their exact vector 0. */
-  private void checkGraph(LeafReader leaf, FieldSpec field, Map<Integer, Integer> ids) throws IOException {
-    float[] target = RandomMetaEmbedDocs.randomDocument(random, field.dim(), 1, field.similarity())[0];
+  private void checkGraph(LeafReader leaf, FieldSpec field, Map<Integer, Integer> ids)
+      throws IOException {
+    float[] target =
+        RandomMetaEmbedDocs.randomDocument(random, field.dim(), 1, field.similarity())[0];
     TopDocs hits =
         leaf.searchNearestVectors(
-            field.name(), target, 5, AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()), Integer.MAX_VALUE);
+            field.name(),
+            target,
+            5,
+            AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc()),
+            Integer.MAX_VALUE);
     for (ScoreDoc hit : hits.scoreDocs) {
       Integer id = ids.get(hit.doc);
       assertNotNull("hit on a deleted document", id);
       float[][] indexed = docs.get(id).get(field.name());
       assertNotNull("hit on a document without the field", indexed);
-      assertEquals(field + " id " + id, field.similarity().compare(target, indexed[0]), hit.score, 1e-5f);
+      assertEquals(
+          field + " id " + id, field.similarity().compare(target, indexed[0]), hit.score, 1e-5f);
     }
-    assertFalse(hits.scoreDocs.length == 0 && ids.values().stream().anyMatch(id -> docs.get(id).containsKey(field.name())));
+    assertFalse(
+        hits.scoreDocs.length == 0
+            && ids.values().stream().anyMatch(id -> docs.get(id).containsKey(field.name())));
   }
 }

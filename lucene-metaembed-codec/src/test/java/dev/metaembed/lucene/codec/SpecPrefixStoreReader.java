@@ -58,7 +58,10 @@ final class SpecPrefixStoreReader {
     SegmentReader segment = (SegmentReader) FilterLeafReader.unwrap(leaf);
     SegmentInfo si = segment.getSegmentInfo().info;
     Map<String, StoredField> fields = new HashMap<>();
-    Directory dir = si.getUseCompoundFile() ? si.getCodec().compoundFormat().getCompoundReader(si.dir, si) : si.dir;
+    Directory dir =
+        si.getUseCompoundFile()
+            ? si.getCodec().compoundFormat().getCompoundReader(si.dir, si)
+            : si.dir;
     try {
       for (String file : dir.listAll()) {
         if (file.startsWith(si.name + ".") == false && file.startsWith(si.name + "_") == false) {
@@ -77,15 +80,22 @@ final class SpecPrefixStoreReader {
   }
 
   private static void readPair(
-      Directory dir, SegmentInfo si, SegmentReader segment, String metaFile, Map<String, StoredField> fields)
+      Directory dir,
+      SegmentInfo si,
+      SegmentReader segment,
+      String metaFile,
+      Map<String, StoredField> fields)
       throws IOException {
     String suffix = IndexFileNames.stripExtension(IndexFileNames.stripSegmentName(metaFile));
     suffix = suffix.startsWith("_") ? suffix.substring(1) : suffix;
     String dataFile = IndexFileNames.segmentFileName(si.name, suffix, "mvd");
     try (ChecksumIndexInput meta = dir.openChecksumInput(metaFile);
         IndexInput data = dir.openInput(dataFile, IOContext.READONCE)) {
-      int version = CodecUtil.checkIndexHeader(meta, "MetaEmbedVectorsFormatMeta", 0, 1, si.getId(), suffix);
-      assertEquals(version, CodecUtil.checkIndexHeader(data, "MetaEmbedVectorsFormatData", 0, 1, si.getId(), suffix));
+      int version =
+          CodecUtil.checkIndexHeader(meta, "MetaEmbedVectorsFormatMeta", 0, 1, si.getId(), suffix);
+      assertEquals(
+          version,
+          CodecUtil.checkIndexHeader(data, "MetaEmbedVectorsFormatData", 0, 1, si.getId(), suffix));
       long dataStart = data.getFilePointer();
       long dataEnd = data.length() - CodecUtil.footerLength();
       List<long[]> regions = new ArrayList<>();
@@ -103,7 +113,12 @@ final class SpecPrefixStoreReader {
   }
 
   private static StoredField readField(
-      IndexInput meta, IndexInput data, SegmentReader segment, int number, long dataStart, long dataEnd,
+      IndexInput meta,
+      IndexInput data,
+      SegmentReader segment,
+      int number,
+      long dataStart,
+      long dataEnd,
       List<long[]> regions)
       throws IOException {
     FieldInfo info = segment.getFieldInfos().fieldInfo(number);
@@ -125,28 +140,37 @@ final class SpecPrefixStoreReader {
     int maxDoc = segment.maxDoc();
     int bytesPerVector = SpecEncoding.bytesPerVector(storage, dim);
     assertEquals(name + ": vectors offset aligned", 0, vectorsOffset % 64);
-    assertTrue(name + ": vectors inside the file", vectorsOffset >= dataStart && vectorsOffset + vectorsLength <= dataEnd);
+    assertTrue(
+        name + ": vectors inside the file",
+        vectorsOffset >= dataStart && vectorsOffset + vectorsLength <= dataEnd);
     assertEquals(name + ": vector bytes", totalVectors * bytesPerVector, vectorsLength);
     assertTrue(name + ": docCount", docCount >= 0 && docCount <= maxDoc);
     regions.add(new long[] {vectorsOffset, vectorsOffset + vectorsLength});
-    OrdToDocDISIReaderConfiguration docs = OrdToDocDISIReaderConfiguration.fromStoredMeta(meta, docCount);
-    assertEquals(name + ": dense iff every document has the field", docCount == maxDoc, docs.isDense());
+    OrdToDocDISIReaderConfiguration docs =
+        OrdToDocDISIReaderConfiguration.fromStoredMeta(meta, docCount);
+    assertEquals(
+        name + ": dense iff every document has the field", docCount == maxDoc, docs.isDense());
     assertEquals(name + ": empty iff no document has the field", docCount == 0, docs.isEmpty());
     long startsOffset = meta.readLong();
     int blockShift = meta.readVInt();
-    DirectMonotonicReader.Meta startsMeta = DirectMonotonicReader.loadMeta(meta, docCount + 1L, blockShift);
+    DirectMonotonicReader.Meta startsMeta =
+        DirectMonotonicReader.loadMeta(meta, docCount + 1L, blockShift);
     long startsLength = meta.readLong();
-    assertTrue(name + ": starts inside the file", startsOffset >= vectorsOffset + vectorsLength
-        && startsOffset + startsLength <= dataEnd);
+    assertTrue(
+        name + ": starts inside the file",
+        startsOffset >= vectorsOffset + vectorsLength && startsOffset + startsLength <= dataEnd);
     regions.add(new long[] {startsOffset, startsOffset + startsLength});
-    DirectMonotonicReader starts = DirectMonotonicReader.getInstance(startsMeta, data.randomAccessSlice(startsOffset, startsLength));
+    DirectMonotonicReader starts =
+        DirectMonotonicReader.getInstance(
+            startsMeta, data.randomAccessSlice(startsOffset, startsLength));
     int[] ordToDoc = ordToDoc(docs, data, docCount, maxDoc);
     Map<Integer, byte[][]> vectors = new HashMap<>();
     assertEquals(name + ": first start", 0, starts.get(0));
     IndexInput slice = data.slice("vectors", vectorsOffset, vectorsLength);
     for (int ord = 0; ord < docCount; ord++) {
       long count = starts.get(ord + 1) - starts.get(ord);
-      assertTrue(name + ": ord " + ord + " has " + count + " vectors", count >= 1 && count <= maxVectors);
+      assertTrue(
+          name + ": ord " + ord + " has " + count + " vectors", count >= 1 && count <= maxVectors);
       slice.seek(starts.get(ord) * bytesPerVector);
       byte[][] doc = new byte[(int) count][bytesPerVector];
       for (byte[] vector : doc) {
@@ -158,7 +182,8 @@ final class SpecPrefixStoreReader {
     return new StoredField(info, storage, vectors);
   }
 
-  private static int[] ordToDoc(OrdToDocDISIReaderConfiguration docs, IndexInput data, int docCount, int maxDoc)
+  private static int[] ordToDoc(
+      OrdToDocDISIReaderConfiguration docs, IndexInput data, int docCount, int maxDoc)
       throws IOException {
     int[] ordToDoc = new int[docCount];
     if (docs.isDense()) {

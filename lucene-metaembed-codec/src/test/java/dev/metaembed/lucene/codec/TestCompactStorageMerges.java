@@ -35,7 +35,8 @@ public class TestCompactStorageMerges extends LuceneTestCase {
       VectorSimilarityFunction similarity = VectorSimilarityFunction.EUCLIDEAN;
       FieldType type = MetaEmbedField.createFieldType(dim, 8, similarity, storage);
       List<float[][]> docs = new ArrayList<>();
-      try (Directory source = newDirectory(); Directory target = newDirectory()) {
+      try (Directory source = newDirectory();
+          Directory target = newDirectory()) {
         IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new MetaEmbedCodec());
         iwc.setMergePolicy(NoMergePolicy.INSTANCE);
         try (IndexWriter writer = new IndexWriter(source, iwc)) {
@@ -51,20 +52,23 @@ public class TestCompactStorageMerges extends LuceneTestCase {
           }
         }
         try (DirectoryReader reader = DirectoryReader.open(source);
-            IndexWriter writer = new IndexWriter(target, new IndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
+            IndexWriter writer =
+                new IndexWriter(target, new IndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
           List<CodecReader> wrapped = new ArrayList<>();
           for (var leaf : reader.leaves()) {
-            wrapped.add(SlowCodecReaderWrapper.wrap(new FilterLeafReader(leaf.reader()) {
-              @Override
-              public CacheHelper getCoreCacheHelper() {
-                return null;
-              }
+            wrapped.add(
+                SlowCodecReaderWrapper.wrap(
+                    new FilterLeafReader(leaf.reader()) {
+                      @Override
+                      public CacheHelper getCoreCacheHelper() {
+                        return null;
+                      }
 
-              @Override
-              public CacheHelper getReaderCacheHelper() {
-                return null;
-              }
-            }));
+                      @Override
+                      public CacheHelper getReaderCacheHelper() {
+                        return null;
+                      }
+                    }));
           }
           writer.addIndexes(wrapped.toArray(CodecReader[]::new));
           writer.forceMerge(1);
@@ -104,8 +108,12 @@ public class TestCompactStorageMerges extends LuceneTestCase {
         }
       }
       // LogDocMergePolicy merges adjacent segments: doc ids keep the order they were added in
-      try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig()
-          .setCodec(new MetaEmbedCodec()).setMergePolicy(new LogDocMergePolicy()))) {
+      try (IndexWriter writer =
+          new IndexWriter(
+              dir,
+              new IndexWriterConfig()
+                  .setCodec(new MetaEmbedCodec())
+                  .setMergePolicy(new LogDocMergePolicy()))) {
         writer.forceMerge(1);
       }
       TestUtil.checkIndex(dir);
@@ -128,7 +136,10 @@ public class TestCompactStorageMerges extends LuceneTestCase {
   }
 
   private void check(
-      VectorStorage storage, LeafReader leaf, List<float[][]> docs, VectorSimilarityFunction similarity)
+      VectorStorage storage,
+      LeafReader leaf,
+      List<float[][]> docs,
+      VectorSimilarityFunction similarity)
       throws IOException {
     MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf, FIELD);
     for (int doc = 0; doc < docs.size(); doc++) {
@@ -143,7 +154,8 @@ public class TestCompactStorageMerges extends LuceneTestCase {
     int probe = random().nextInt(docs.size());
     float[] target = docs.get(probe)[0];
     TopDocs hits =
-        leaf.searchNearestVectors(FIELD, target, 1, AcceptDocs.fromLiveDocs(null, leaf.maxDoc()), Integer.MAX_VALUE);
+        leaf.searchNearestVectors(
+            FIELD, target, 1, AcceptDocs.fromLiveDocs(null, leaf.maxDoc()), Integer.MAX_VALUE);
     // the graph scores the exact vector 0: the document itself matches perfectly
     assertEquals(storage + " probe " + probe, 1f, hits.scoreDocs[0].score, 0f);
   }

@@ -35,39 +35,98 @@ public class TestLuceneSeams extends LuceneTestCase {
   /** The Lucene release whose constructors {@link FirstVectorView} mirrors. */
   static final String WRITTEN_FOR = "10.5.0";
 
-  private static final Set<String> FIELD_INFO_GETTERS = Set.of(
-      "getName", "getFieldNumber", "hasTermVectors", "omitsNorms", "hasNorms", "hasPayloads",
-      "getIndexOptions", "getDocValuesType", "docValuesSkipIndexType", "getDocValuesGen",
-      "attributes", "getPointDimensionCount", "getPointIndexDimensionCount", "getPointNumBytes",
-      "getVectorDimension", "getVectorEncoding", "getVectorSimilarityFunction", "hasVectorValues",
-      "isSoftDeletesField", "isParentField", "isTermDocField");
+  private static final Set<String> FIELD_INFO_GETTERS =
+      Set.of(
+          "getName",
+          "getFieldNumber",
+          "hasTermVectors",
+          "omitsNorms",
+          "hasNorms",
+          "hasPayloads",
+          "getIndexOptions",
+          "getDocValuesType",
+          "docValuesSkipIndexType",
+          "getDocValuesGen",
+          "attributes",
+          "getPointDimensionCount",
+          "getPointIndexDimensionCount",
+          "getPointNumBytes",
+          "getVectorDimension",
+          "getVectorEncoding",
+          "getVectorSimilarityFunction",
+          "hasVectorValues",
+          "isSoftDeletesField",
+          "isParentField",
+          "isTermDocField");
 
-  private static final Set<String> MERGE_STATE_FIELDS = Set.of(
-      "docMaps", "segmentInfo", "mergeFieldInfos", "storedFieldsReaders", "termVectorsReaders",
-      "normsProducers", "docValuesProducers", "fieldInfos", "liveDocs", "fieldsProducers",
-      "pointsReaders", "knnVectorsReaders", "maxDocs", "infoStream", "intraMergeTaskExecutor",
-      "needsIndexSort", "oneMerge");
+  private static final Set<String> MERGE_STATE_FIELDS =
+      Set.of(
+          "docMaps",
+          "segmentInfo",
+          "mergeFieldInfos",
+          "storedFieldsReaders",
+          "termVectorsReaders",
+          "normsProducers",
+          "docValuesProducers",
+          "fieldInfos",
+          "liveDocs",
+          "fieldsProducers",
+          "pointsReaders",
+          "knnVectorsReaders",
+          "maxDocs",
+          "infoStream",
+          "intraMergeTaskExecutor",
+          "needsIndexSort",
+          "oneMerge");
 
   /** The three a merge view replaces; every other field must be the original's, as is. */
-  private static final Set<String> MERGE_STATE_REPLACED = Set.of("mergeFieldInfos", "fieldInfos", "knnVectorsReaders");
+  private static final Set<String> MERGE_STATE_REPLACED =
+      Set.of("mergeFieldInfos", "fieldInfos", "knnVectorsReaders");
 
   public void testWrittenForThisLucene() {
-    assertEquals("FirstVectorView mirrors Lucene " + WRITTEN_FOR + "'s constructors; this build runs Lucene "
-        + Version.LATEST + ": check TestLuceneSeams and FirstVectorView, then update WRITTEN_FOR",
-        WRITTEN_FOR, Version.LATEST.toString());
+    assertEquals(
+        "FirstVectorView mirrors Lucene "
+            + WRITTEN_FOR
+            + "'s constructors; this build runs Lucene "
+            + Version.LATEST
+            + ": check TestLuceneSeams and FirstVectorView, then update WRITTEN_FOR",
+        WRITTEN_FOR,
+        Version.LATEST.toString());
   }
 
   public void testFieldInfoViewCarriesEveryProperty() throws Exception {
     Constructor<?> constructor = onlyPublicConstructor(FieldInfo.class);
     assertEquals(seam("FieldInfo's constructor parameters"), 18, constructor.getParameterCount());
-    assertEquals(seam("FieldInfo's public getters"), new TreeSet<>(FIELD_INFO_GETTERS), getters(FieldInfo.class));
-    FieldType type = MetaEmbedField.createFieldType(3, 4, VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.INT8);
+    assertEquals(
+        seam("FieldInfo's public getters"),
+        new TreeSet<>(FIELD_INFO_GETTERS),
+        getters(FieldInfo.class));
+    FieldType type =
+        MetaEmbedField.createFieldType(
+            3, 4, VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.INT8);
     // every property away from its default (soft-deletes and parent field exclude each other)
     for (boolean softDeletes : new boolean[] {true, false}) {
-      FieldInfo original = (FieldInfo) constructor.newInstance(
-          "page", 7, true, true, true, IndexOptions.DOCS_AND_FREQS_AND_POSITIONS, DocValuesType.SORTED_NUMERIC,
-          DocValuesSkipIndexType.RANGE, 5L, type.getAttributes(), 2, 1, 4, type.vectorDimension(),
-          VectorEncoding.FLOAT32, VectorSimilarityFunction.DOT_PRODUCT, softDeletes, softDeletes == false);
+      FieldInfo original =
+          (FieldInfo)
+              constructor.newInstance(
+                  "page",
+                  7,
+                  true,
+                  true,
+                  true,
+                  IndexOptions.DOCS_AND_FREQS_AND_POSITIONS,
+                  DocValuesType.SORTED_NUMERIC,
+                  DocValuesSkipIndexType.RANGE,
+                  5L,
+                  type.getAttributes(),
+                  2,
+                  1,
+                  4,
+                  type.vectorDimension(),
+                  VectorEncoding.FLOAT32,
+                  VectorSimilarityFunction.DOT_PRODUCT,
+                  softDeletes,
+                  softDeletes == false);
       FieldInfo view = FirstVectorView.fieldInfo(original);
       assertNotSame(original, view);
       for (String getter : FIELD_INFO_GETTERS) {
@@ -83,7 +142,10 @@ public class TestLuceneSeams extends LuceneTestCase {
   public void testMergeStateViewCarriesEveryField() throws Exception {
     Constructor<?> constructor = onlyPublicConstructor(MergeState.class);
     assertEquals(seam("MergeState's constructor parameters"), 17, constructor.getParameterCount());
-    assertEquals(seam("MergeState's public fields"), new TreeSet<>(MERGE_STATE_FIELDS), publicFields(MergeState.class));
+    assertEquals(
+        seam("MergeState's public fields"),
+        new TreeSet<>(MERGE_STATE_FIELDS),
+        publicFields(MergeState.class));
     FieldInfos infos = new FieldInfos(new FieldInfo[] {metaEmbedFieldInfo()});
     Object[] args = new Object[constructor.getParameterCount()];
     Class<?>[] types = constructor.getParameterTypes();
@@ -95,7 +157,8 @@ public class TestLuceneSeams extends LuceneTestCase {
     for (String name : MERGE_STATE_FIELDS) {
       Field field = MergeState.class.getField(name);
       if (MERGE_STATE_REPLACED.contains(name) == false) {
-        assertSame("MergeState." + name + " through the view", field.get(original), field.get(view));
+        assertSame(
+            "MergeState." + name + " through the view", field.get(original), field.get(view));
       }
     }
     assertEquals(3, view.mergeFieldInfos.fieldInfo("page").getVectorDimension());
@@ -104,24 +167,59 @@ public class TestLuceneSeams extends LuceneTestCase {
   }
 
   public void testSegmentWriteStateViewCarriesEveryField() throws Exception {
-    Set<String> expected = Set.of("infoStream", "directory", "segmentInfo", "fieldInfos", "delCountOnFlush",
-        "softDelCountOnFlush", "segUpdates", "liveDocs", "segmentSuffix", "context");
-    assertEquals(seam("SegmentWriteState's public fields"), new TreeSet<>(expected), publicFields(SegmentWriteState.class));
-    // the view is built with the 7-argument constructor; fields it cannot pass must start at their defaults
-    long sevenArguments = Arrays.stream(SegmentWriteState.class.getConstructors())
-        .filter(c -> c.getParameterCount() == 7 && c.getParameterTypes()[6] == String.class).count();
+    Set<String> expected =
+        Set.of(
+            "infoStream",
+            "directory",
+            "segmentInfo",
+            "fieldInfos",
+            "delCountOnFlush",
+            "softDelCountOnFlush",
+            "segUpdates",
+            "liveDocs",
+            "segmentSuffix",
+            "context");
+    assertEquals(
+        seam("SegmentWriteState's public fields"),
+        new TreeSet<>(expected),
+        publicFields(SegmentWriteState.class));
+    // the view is built with the 7-argument constructor; fields it cannot pass must start at their
+    // defaults
+    long sevenArguments =
+        Arrays.stream(SegmentWriteState.class.getConstructors())
+            .filter(c -> c.getParameterCount() == 7 && c.getParameterTypes()[6] == String.class)
+            .count();
     assertEquals(seam("SegmentWriteState's 7-argument constructor"), 1, sevenArguments);
     for (String set : Set.of("delCountOnFlush", "softDelCountOnFlush", "liveDocs")) {
-      assertFalse(seam("SegmentWriteState." + set + " became final"),
+      assertFalse(
+          seam("SegmentWriteState." + set + " became final"),
           Modifier.isFinal(SegmentWriteState.class.getField(set).getModifiers()));
     }
   }
 
   private static FieldInfo metaEmbedFieldInfo() {
-    FieldType type = MetaEmbedField.createFieldType(3, 4, VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.INT8);
-    return new FieldInfo("page", 0, false, false, false, IndexOptions.NONE, DocValuesType.NONE,
-        DocValuesSkipIndexType.NONE, -1, type.getAttributes(), 0, 0, 0, type.vectorDimension(), VectorEncoding.FLOAT32,
-        VectorSimilarityFunction.DOT_PRODUCT, false, false);
+    FieldType type =
+        MetaEmbedField.createFieldType(
+            3, 4, VectorSimilarityFunction.DOT_PRODUCT, VectorStorage.INT8);
+    return new FieldInfo(
+        "page",
+        0,
+        false,
+        false,
+        false,
+        IndexOptions.NONE,
+        DocValuesType.NONE,
+        DocValuesSkipIndexType.NONE,
+        -1,
+        type.getAttributes(),
+        0,
+        0,
+        0,
+        type.vectorDimension(),
+        VectorEncoding.FLOAT32,
+        VectorSimilarityFunction.DOT_PRODUCT,
+        false,
+        false);
   }
 
   /** A distinct, non-null value of each parameter type, so that identity shows what was passed through. */
@@ -136,7 +234,9 @@ public class TestLuceneSeams extends LuceneTestCase {
       return new KnnVectorsReader[1];
     }
     if (type.isArray()) {
-      return type == int[].class ? new int[] {5} : java.lang.reflect.Array.newInstance(type.getComponentType(), 1);
+      return type == int[].class
+          ? new int[] {5}
+          : java.lang.reflect.Array.newInstance(type.getComponentType(), 1);
     }
     if (type == boolean.class) {
       return true;
@@ -152,15 +252,20 @@ public class TestLuceneSeams extends LuceneTestCase {
 
   private static Constructor<?> onlyPublicConstructor(Class<?> type) {
     Constructor<?>[] constructors = type.getConstructors();
-    assertEquals(seam(type.getSimpleName() + "'s public constructors " + Arrays.toString(constructors)), 1, constructors.length);
+    assertEquals(
+        seam(type.getSimpleName() + "'s public constructors " + Arrays.toString(constructors)),
+        1,
+        constructors.length);
     return constructors[0];
   }
 
   private static Set<String> getters(Class<?> type) {
     Set<String> names = new TreeSet<>();
     for (Method method : type.getMethods()) {
-      if (method.getDeclaringClass() == type && method.getParameterCount() == 0
-          && method.getReturnType() != void.class && Modifier.isStatic(method.getModifiers()) == false
+      if (method.getDeclaringClass() == type
+          && method.getParameterCount() == 0
+          && method.getReturnType() != void.class
+          && Modifier.isStatic(method.getModifiers()) == false
           && Set.of("hashCode", "toString").contains(method.getName()) == false) {
         names.add(method.getName());
       }
@@ -179,7 +284,10 @@ public class TestLuceneSeams extends LuceneTestCase {
   }
 
   private static String seam(String what) {
-    return what + " changed since Lucene " + WRITTEN_FOR + ", which FirstVectorView was written for:"
+    return what
+        + " changed since Lucene "
+        + WRITTEN_FOR
+        + ", which FirstVectorView was written for:"
         + " carry the change in FirstVectorView, then update TestLuceneSeams";
   }
 }

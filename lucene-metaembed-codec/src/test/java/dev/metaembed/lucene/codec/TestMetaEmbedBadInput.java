@@ -28,13 +28,17 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
   public void testNaNAndInfinity() {
     assertRejected("component 2 is NaN", () -> field(DOT, GOOD, new float[] {1, 0, Float.NaN, 0}));
     assertRejected(
-        "component 0 is Infinity", () -> field(DOT, new float[] {Float.POSITIVE_INFINITY, 0, 0, 0}));
+        "component 0 is Infinity",
+        () -> field(DOT, new float[] {Float.POSITIVE_INFINITY, 0, 0, 0}));
     assertRejected(
-        "component 3 is -Infinity", () -> field(DOT, new float[] {1, 0, 0, Float.NEGATIVE_INFINITY}));
+        "component 3 is -Infinity",
+        () -> field(DOT, new float[] {1, 0, 0, Float.NEGATIVE_INFINITY}));
   }
 
   public void testWrongLength() {
-    assertRejected("vector 1: has 3 components, the field's dimension is 4", () -> field(DOT, GOOD, new float[3]));
+    assertRejected(
+        "vector 1: has 3 components, the field's dimension is 4",
+        () -> field(DOT, GOOD, new float[3]));
     assertRejected("vector 0: has 5 components", () -> field(DOT, new float[] {1, 2, 3, 4, 5}));
   }
 
@@ -46,21 +50,29 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
   }
 
   public void testZeroVectorOnlyRejectedForCosine() {
-    assertRejected("vector 1: is a zero vector, which cosine cannot score", () -> field(COSINE, GOOD, new float[4]));
+    assertRejected(
+        "vector 1: is a zero vector, which cosine cannot score",
+        () -> field(COSINE, GOOD, new float[4]));
     assertEquals(64 * 4 + 2, field(DOT, GOOD, new float[4]).vectorValue().length);
   }
 
   public void testTypeNotFromCreateFieldType() {
     FieldType plain = KnnFloatVectorField.createFieldType(12, VectorSimilarityFunction.DOT_PRODUCT);
-    assertRejected("the type must come from MetaEmbedField.createFieldType", () -> field(plain, GOOD));
+    assertRejected(
+        "the type must come from MetaEmbedField.createFieldType", () -> field(plain, GOOD));
   }
 
   public void testFieldTypeLimits() {
     var sim = VectorSimilarityFunction.EUCLIDEAN;
-    expectMessage("dimension must be in 1..4096, got 0", () -> MetaEmbedField.createFieldType(0, 4, sim));
-    expectMessage("dimension must be in 1..4096, got 4097", () -> MetaEmbedField.createFieldType(4097, 4, sim));
-    expectMessage("maxVectors must be in 1..64, got 0", () -> MetaEmbedField.createFieldType(8, 0, sim));
-    expectMessage("maxVectors must be in 1..64, got 65", () -> MetaEmbedField.createFieldType(8, 65, sim));
+    expectMessage(
+        "dimension must be in 1..4096, got 0", () -> MetaEmbedField.createFieldType(0, 4, sim));
+    expectMessage(
+        "dimension must be in 1..4096, got 4097",
+        () -> MetaEmbedField.createFieldType(4097, 4, sim));
+    expectMessage(
+        "maxVectors must be in 1..64, got 0", () -> MetaEmbedField.createFieldType(8, 0, sim));
+    expectMessage(
+        "maxVectors must be in 1..64, got 65", () -> MetaEmbedField.createFieldType(8, 65, sim));
     expectThrows(NullPointerException.class, () -> MetaEmbedField.createFieldType(8, 4, null));
     FieldType largest = MetaEmbedField.createFieldType(4096, 64, sim);
     assertEquals(MetaEmbedVectorsFormat.MAX_FLAT_DIMENSIONS, largest.vectorDimension());
@@ -78,21 +90,39 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
             new IndexWriter(dir, newIndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
       writer.addDocument(doc("ok-1", field(DOT, GOOD)));
       // another maxVectors: Lucene sees another flattened dimension
-      assertRejectedAtAdd(writer, "page", doc("bad-1", field(MetaEmbedField.createFieldType(4, 5, VectorSimilarityFunction.DOT_PRODUCT), GOOD)));
+      assertRejectedAtAdd(
+          writer,
+          "page",
+          doc(
+              "bad-1",
+              field(
+                  MetaEmbedField.createFieldType(4, 5, VectorSimilarityFunction.DOT_PRODUCT),
+                  GOOD)));
       // another similarity
-      assertRejectedAtAdd(writer, "page", doc("bad-2", field(MetaEmbedField.createFieldType(4, 3, VectorSimilarityFunction.EUCLIDEAN), GOOD)));
+      assertRejectedAtAdd(
+          writer,
+          "page",
+          doc(
+              "bad-2",
+              field(
+                  MetaEmbedField.createFieldType(4, 3, VectorSimilarityFunction.EUCLIDEAN), GOOD)));
       // same maxVectors × dimension (12), other shape
-      FieldType sixByTwo = MetaEmbedField.createFieldType(6, 2, VectorSimilarityFunction.DOT_PRODUCT);
+      FieldType sixByTwo =
+          MetaEmbedField.createFieldType(6, 2, VectorSimilarityFunction.DOT_PRODUCT);
       float[] six = {1, 0, 0, 0, 0, 0};
       assertRejectedAtAdd(writer, "vector dimension", doc("bad-3", field(sixByTwo, six)));
       // a plain vector under a MetaEmbed type: no padding where the layout needs it
       float[] plain = new float[DOT.vectorDimension()];
       java.util.Arrays.fill(plain, 0.1f);
-      assertRejectedAtAdd(writer, "only a MetaEmbedField can fill", doc("bad-5", new KnnFloatVectorField("page", plain, DOT)));
+      assertRejectedAtAdd(
+          writer,
+          "only a MetaEmbedField can fill",
+          doc("bad-5", new KnnFloatVectorField("page", plain, DOT)));
       writer.commit(); // the next segment must still know the field's shape
       assertRejectedAtAdd(writer, "vector dimension", doc("bad-6", field(sixByTwo, six, six)));
       // the same field twice in one document
-      assertRejectedAtAdd(writer, "appears more than once", doc("bad-4", field(DOT, GOOD), field(DOT, GOOD)));
+      assertRejectedAtAdd(
+          writer, "appears more than once", doc("bad-4", field(DOT, GOOD), field(DOT, GOOD)));
       writer.addDocument(doc("ok-2", field(DOT, GOOD, GOOD)));
       writer.commit();
       writer.addDocument(doc("ok-3", field(DOT, GOOD, GOOD, GOOD)));
@@ -124,7 +154,9 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
       writer.addDocument(doc);
       try (DirectoryReader reader = DirectoryReader.open(writer)) {
         var leaf = reader.leaves().get(0).reader();
-        expectMessage("plain vector field, not a MetaEmbed field", () -> MetaEmbedVectorValues.get(leaf, "plain"));
+        expectMessage(
+            "plain vector field, not a MetaEmbed field",
+            () -> MetaEmbedVectorValues.get(leaf, "plain"));
         Document metaEmbed = doc("ok", field(DOT, GOOD));
         writer.addDocument(metaEmbed);
         try (DirectoryReader reopened = DirectoryReader.openIfChanged(reader)) {
@@ -133,7 +165,8 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
           expectMessage(
               "field \"page\": a query vector needs 4 components, got 5",
               () -> segment.searchNearestVectors("page", new float[5], 1, accept, 10));
-          assertEquals(1, segment.searchNearestVectors("page", GOOD, 1, accept, 10).scoreDocs.length);
+          assertEquals(
+              1, segment.searchNearestVectors("page", GOOD, 1, accept, 10).scoreDocs.length);
         }
         assertNull(MetaEmbedVectorValues.get(leaf, "missing"));
       }
@@ -165,7 +198,8 @@ public class TestMetaEmbedBadInput extends LuceneTestCase {
   }
 
   private static void assertRejectedAtAdd(IndexWriter writer, String message, Document doc) {
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
     assertTrue(e.getMessage(), e.getMessage().contains("page"));
     assertTrue(e.getMessage(), e.getMessage().contains(message));
     assertTrue(writer.isOpen());

@@ -70,7 +70,12 @@ public class TestMetaEmbedCorruption extends LuceneTestCase {
       for (int i = 0; i < docs; i++) {
         Document doc = new Document();
         if (i % 7 != 3) { // sparse: exercise the doc-id set too
-          doc.add(new MetaEmbedField("page", RandomMetaEmbedDocs.randomDocument(random(), 8, 4, VectorSimilarityFunction.EUCLIDEAN), type));
+          doc.add(
+              new MetaEmbedField(
+                  "page",
+                  RandomMetaEmbedDocs.randomDocument(
+                      random(), 8, 4, VectorSimilarityFunction.EUCLIDEAN),
+                  type));
         }
         writer.addDocument(doc);
       }
@@ -93,8 +98,8 @@ public class TestMetaEmbedCorruption extends LuceneTestCase {
   }
 
   /** A copy of {@code source} whose {@code victim} has byte {@code at} flipped or is cut there. */
-  private BaseDirectoryWrapper copyWithChange(Directory source, String victim, long at, boolean truncate)
-      throws IOException {
+  private BaseDirectoryWrapper copyWithChange(
+      Directory source, String victim, long at, boolean truncate) throws IOException {
     BaseDirectoryWrapper copy = newDirectory();
     copy.setCheckIndexOnClose(false);
     for (String file : source.listAll()) {
@@ -125,8 +130,10 @@ public class TestMetaEmbedCorruption extends LuceneTestCase {
                 }
               }
             });
-    boolean inHeader = position < CodecUtil.indexHeaderLength("MetaEmbedVectorsFormatData", "")
-        + 64; // generous: the longest codec name in these files is under 64 bytes
+    boolean inHeader =
+        position
+            < CodecUtil.indexHeaderLength("MetaEmbedVectorsFormatData", "")
+                + 64; // generous: the longest codec name in these files is under 64 bytes
     boolean versionError =
         e instanceof IndexFormatTooOldException || e instanceof IndexFormatTooNewException;
     if ((e instanceof CorruptIndexException || (versionError && inHeader)) == false) {

@@ -27,12 +27,13 @@ public class TestMetaEmbedFieldInfo extends LuceneTestCase {
     VectorStorage storage = RandomPicks.storage(random());
     VectorSimilarityFunction similarity = RandomPicks.similarity(random());
     KnnVectorsFormat metaEmbed = new MetaEmbedVectorsFormat();
-    Codec perField = new Lucene104Codec() {
-      @Override
-      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-        return field.equals("page") ? metaEmbed : new Lucene99HnswVectorsFormat();
-      }
-    };
+    Codec perField =
+        new Lucene104Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return field.equals("page") ? metaEmbed : new Lucene99HnswVectorsFormat();
+          }
+        };
     for (Codec codec : new Codec[] {new MetaEmbedCodec(), perField}) {
       try (Directory dir = newDirectory();
           IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(codec))) {
@@ -41,7 +42,11 @@ public class TestMetaEmbedFieldInfo extends LuceneTestCase {
         for (int v = 0; v < vectors.length; v++) {
           vectors[v] = RandomVectors.unit(random(), dim);
         }
-        doc.add(new MetaEmbedField("page", vectors, MetaEmbedField.createFieldType(dim, maxVectors, similarity, storage)));
+        doc.add(
+            new MetaEmbedField(
+                "page",
+                vectors,
+                MetaEmbedField.createFieldType(dim, maxVectors, similarity, storage)));
         doc.add(new KnnFloatVectorField("plain", RandomVectors.unit(random(), 4)));
         doc.add(new StringField("id", "1", Field.Store.YES));
         writer.addDocument(doc);
@@ -49,25 +54,33 @@ public class TestMetaEmbedFieldInfo extends LuceneTestCase {
         try (DirectoryReader reader = DirectoryReader.open(dir)) {
           LeafReader leaf = reader.leaves().get(0).reader();
           MetaEmbedFieldInfo page = MetaEmbedFieldInfo.of(leaf.getFieldInfos().fieldInfo("page"));
-          assertEquals(codec.getName(), new MetaEmbedFieldInfo("page", dim, maxVectors, storage, similarity), page);
+          assertEquals(
+              codec.getName(),
+              new MetaEmbedFieldInfo("page", dim, maxVectors, storage, similarity),
+              page);
           assertEquals(storage.bytesPerVector(dim), page.bytesPerVector());
           assertNull(MetaEmbedFieldInfo.of(leaf.getFieldInfos().fieldInfo("plain")));
           assertNull(MetaEmbedFieldInfo.of(leaf.getFieldInfos().fieldInfo("id")));
           assertNull(MetaEmbedFieldInfo.of(null));
           assertFalse(MetaEmbedFieldInfo.isMetaEmbed(leaf.getFieldInfos().fieldInfo("plain")));
-          assertEquals(MetaEmbedVectorsFormat.VERSION_CURRENT, MetaEmbedFieldInfo.formatVersion(leaf, "page"));
-          assertEquals(MetaEmbedVectorsFormat.VERSION_CURRENT,
-              MetaEmbedFieldInfo.formatVersion(new FilterLeafReader(leaf) {
-                @Override
-                public CacheHelper getCoreCacheHelper() {
-                  return null;
-                }
+          assertEquals(
+              MetaEmbedVectorsFormat.VERSION_CURRENT,
+              MetaEmbedFieldInfo.formatVersion(leaf, "page"));
+          assertEquals(
+              MetaEmbedVectorsFormat.VERSION_CURRENT,
+              MetaEmbedFieldInfo.formatVersion(
+                  new FilterLeafReader(leaf) {
+                    @Override
+                    public CacheHelper getCoreCacheHelper() {
+                      return null;
+                    }
 
-                @Override
-                public CacheHelper getReaderCacheHelper() {
-                  return null;
-                }
-              }, "page"));
+                    @Override
+                    public CacheHelper getReaderCacheHelper() {
+                      return null;
+                    }
+                  },
+                  "page"));
           assertEquals(-1, MetaEmbedFieldInfo.formatVersion(leaf, "plain"));
           assertEquals(-1, MetaEmbedFieldInfo.formatVersion(leaf, "id"));
           assertEquals(-1, MetaEmbedFieldInfo.formatVersion(leaf, "missing"));
@@ -82,8 +95,12 @@ public class TestMetaEmbedFieldInfo extends LuceneTestCase {
       assertSame(storage, VectorStorage.fromName(" " + storage.name() + "\t"));
     }
     for (String bad : new String[] {"fp8", "", "int 8", "float"}) {
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> VectorStorage.fromName(bad));
-      assertTrue(e.getMessage(), e.getMessage().contains("unknown storage \"" + bad + "\" (float32, bfloat16, int8 or bit)"));
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> VectorStorage.fromName(bad));
+      assertTrue(
+          e.getMessage(),
+          e.getMessage()
+              .contains("unknown storage \"" + bad + "\" (float32, bfloat16, int8 or bit)"));
     }
     expectThrows(IllegalArgumentException.class, () -> VectorStorage.fromName(null));
   }

@@ -13,7 +13,8 @@ public class TestMetaEmbedFormatConformance extends BaseMetaEmbedFormatTestCase 
       codec =
           random().nextInt(4) == 0
               ? new MetaEmbedCodec()
-              : new MetaEmbedCodec(TestUtil.nextInt(random(), 2, 32), TestUtil.nextInt(random(), 8, 150));
+              : new MetaEmbedCodec(
+                  TestUtil.nextInt(random(), 2, 32), TestUtil.nextInt(random(), 8, 150));
     }
     return codec;
   }

@@ -120,6 +120,7 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
     Map<String, Long> sizes = ((CodecReader) leaf).getVectorReader().getOffHeapByteSize(info);
     long totalVectors = expected.values().stream().mapToLong(v -> v.length).sum();
     assertEquals(sizes.toString(), totalVectors * DIM * Float.BYTES, (long) sizes.get("mvd"));
-    assertEquals(sizes.toString(), (long) leaf.maxDoc() * DIM * Float.BYTES, (long) sizes.get("vec"));
+    assertEquals(
+        sizes.toString(), (long) leaf.maxDoc() * DIM * Float.BYTES, (long) sizes.get("vec"));
   }
 }

@@ -36,23 +36,39 @@ public class TestMetaEmbedIndexingHeap extends LuceneTestCase {
     long[] metaEmbed =
         fieldWriterGrowth(
             new MetaEmbedVectorsFormat(),
-            i -> new MetaEmbedField("f", full(RandomMetaEmbedDocs.randomVector(random(), DIM)), type));
+            i ->
+                new MetaEmbedField(
+                    "f", full(RandomMetaEmbedDocs.randomVector(random(), DIM)), type));
     long[] single =
         fieldWriterGrowth(
             new Lucene99HnswVectorsFormat(),
-            i -> new KnnFloatVectorField("f", RandomMetaEmbedDocs.randomVector(random(), DIM), SIM));
+            i ->
+                new KnnFloatVectorField("f", RandomMetaEmbedDocs.randomVector(random(), DIM), SIM));
     long[] flat =
         fieldWriterGrowth(
             new Lucene99HnswVectorsFormat(),
-            i -> new KnnFloatVectorField("f", RandomMetaEmbedDocs.randomVector(random(), DIM * MAX_VECTORS), SIM));
+            i ->
+                new KnnFloatVectorField(
+                    "f", RandomMetaEmbedDocs.randomVector(random(), DIM * MAX_VECTORS), SIM));
     String report =
-        "heap growth per 1000 docs: MetaEmbed 64x" + DIM + "=" + metaEmbed[1]
-            + " single " + DIM + "-dim=" + single[1]
-            + " single " + (DIM * MAX_VECTORS) + "-dim=" + flat[1];
+        "heap growth per 1000 docs: MetaEmbed 64x"
+            + DIM
+            + "="
+            + metaEmbed[1]
+            + " single "
+            + DIM
+            + "-dim="
+            + single[1]
+            + " single "
+            + (DIM * MAX_VECTORS)
+            + "-dim="
+            + flat[1];
     if (VERBOSE) {
       System.out.println(report);
     }
-    assertTrue("ramBytesUsed must grow as vectors arrive: " + metaEmbed[0] + " -> " + metaEmbed[1], metaEmbed[1] > 0);
+    assertTrue(
+        "ramBytesUsed must grow as vectors arrive: " + metaEmbed[0] + " -> " + metaEmbed[1],
+        metaEmbed[1] > 0);
     assertTrue(report, metaEmbed[1] < 2 * single[1]);
     assertTrue(report, flat[1] > 10 * metaEmbed[1]);
   }

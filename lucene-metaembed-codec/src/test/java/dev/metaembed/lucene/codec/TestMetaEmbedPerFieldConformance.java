@@ -23,7 +23,9 @@ public class TestMetaEmbedPerFieldConformance extends BaseMetaEmbedFormatTestCas
   @Override
   protected Codec getCodec() {
     if (codec == null) {
-      KnnVectorsFormat a = new MetaEmbedVectorsFormat(TestUtil.nextInt(random(), 2, 16), TestUtil.nextInt(random(), 8, 100));
+      KnnVectorsFormat a =
+          new MetaEmbedVectorsFormat(
+              TestUtil.nextInt(random(), 2, 16), TestUtil.nextInt(random(), 8, 100));
       KnnVectorsFormat b = new MetaEmbedVectorsFormat();
       KnnVectorsFormat plain = new Lucene99HnswVectorsFormat();
       codec =

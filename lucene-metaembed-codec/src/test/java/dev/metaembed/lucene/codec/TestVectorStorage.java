@@ -45,14 +45,17 @@ public class TestVectorStorage extends LuceneTestCase {
   }
 
   public void testBFloat16Edges() {
-    assertEquals(Float.MAX_VALUE, decode1(VectorStorage.BFLOAT16, Float.MAX_VALUE), Float.MAX_VALUE / 128);
+    assertEquals(
+        Float.MAX_VALUE, decode1(VectorStorage.BFLOAT16, Float.MAX_VALUE), Float.MAX_VALUE / 128);
     assertTrue(Float.isFinite(decode1(VectorStorage.BFLOAT16, Float.MAX_VALUE)));
     assertTrue(Float.isFinite(decode1(VectorStorage.BFLOAT16, -Float.MAX_VALUE)));
     assertEquals(1.0f, decode1(VectorStorage.BFLOAT16, 1.0f), 0f);
     // rounds to nearest even: 1 + 2^-8 is halfway between 1 and 1 + 2^-7
     assertEquals(1.0f, decode1(VectorStorage.BFLOAT16, 1.0f + 0x1p-8f), 0f);
     assertEquals(1.0f + 0x1p-7f, decode1(VectorStorage.BFLOAT16, 1.0f + 0x1.8p-8f), 0f);
-    assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(decode1(VectorStorage.BFLOAT16, -Float.MIN_VALUE)));
+    assertEquals(
+        Float.floatToRawIntBits(0f),
+        Float.floatToRawIntBits(decode1(VectorStorage.BFLOAT16, -Float.MIN_VALUE)));
   }
 
   public void testInt8ErrorIsAtMostHalfAStep() {
@@ -108,7 +111,8 @@ public class TestVectorStorage extends LuceneTestCase {
     float[] zeros = new float[33];
     for (VectorStorage storage : VectorStorage.values()) {
       for (float x : roundTrip(storage, zeros, 1)) {
-        assertEquals(storage + " gave -0.0", Float.floatToRawIntBits(0f), Float.floatToRawIntBits(x));
+        assertEquals(
+            storage + " gave -0.0", Float.floatToRawIntBits(0f), Float.floatToRawIntBits(x));
       }
     }
   }
@@ -137,7 +141,9 @@ public class TestVectorStorage extends LuceneTestCase {
    * that would round to infinity, tiny negatives, constant vectors, wide ranges).
    */
   public void testEncodingMatchesTheSpecification() {
-    assertTrue("tests run with the Vector API", FastDecoding.bfloat16(new byte[64], 0, 32, new float[32], 0) > 0);
+    assertTrue(
+        "tests run with the Vector API",
+        FastDecoding.bfloat16(new byte[64], 0, 32, new float[32], 0) > 0);
     for (int iter = 0; iter < 200; iter++) {
       int dim = 1 + random().nextInt(100);
       float[] v = iter % 4 == 0 ? edgeVector(dim) : randomVectors(1, dim);
@@ -149,8 +155,10 @@ public class TestVectorStorage extends LuceneTestCase {
         storage.decode(bytes, 0, 1, dim, got);
         float[] want = SpecEncoding.decode(storage, bytes, dim);
         for (int k = 0; k < dim; k++) {
-          assertEquals(storage + " dim " + dim + " component " + k,
-              Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got[k]));
+          assertEquals(
+              storage + " dim " + dim + " component " + k,
+              Float.floatToRawIntBits(want[k]),
+              Float.floatToRawIntBits(got[k]));
         }
       }
     }
@@ -158,9 +166,22 @@ public class TestVectorStorage extends LuceneTestCase {
 
   private float[] edgeVector(int dim) {
     float[] edges = {
-      Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
-      0f, -0f, 1f, -1f, Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000),
-      Float.intBitsToFloat(0x7F7FFFFF), Float.intBitsToFloat(0x7F7F8000), 1e-40f, -1e-40f, 65504f
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      0f,
+      -0f,
+      1f,
+      -1f,
+      Float.intBitsToFloat(0x3F808000),
+      Float.intBitsToFloat(0x3F818000),
+      Float.intBitsToFloat(0x7F7FFFFF),
+      Float.intBitsToFloat(0x7F7F8000),
+      1e-40f,
+      -1e-40f,
+      65504f
     };
     float[] v = new float[dim];
     float constant = edges[random().nextInt(edges.length)];

@@ -111,7 +111,8 @@ final class DocScoreQuery extends Query {
         Explanation raw = explainer.explain(context, doc, scores[found]);
         return boost == 1f
             ? raw
-            : Explanation.match(scores[found] * boost, "product of:", raw, Explanation.match(boost, "boost"));
+            : Explanation.match(
+                scores[found] * boost, "product of:", raw, Explanation.match(boost, "boost"));
       }
 
       @Override
@@ -198,7 +199,11 @@ final class DocScoreQuery extends Query {
 
   @Override
   public String toString(String field) {
-    return "DocScoreQuery(" + docs.length + " docs of " + description + (partial ? ", partial)" : ")");
+    return "DocScoreQuery("
+        + docs.length
+        + " docs of "
+        + description
+        + (partial ? ", partial)" : ")");
   }
 
   @Override

@@ -194,7 +194,8 @@ public final class LateInteractionQuery extends Query {
     public LateInteractionQuery build() {
       QueryVectors.checkBudget(field, queryBudget, documentBudget, queryVectors.length);
       if (k < 1) {
-        throw new IllegalArgumentException("field \"" + field + "\": k must be at least 1, got " + k);
+        throw new IllegalArgumentException(
+            "field \"" + field + "\": k must be at least 1, got " + k);
       }
       if (candidatesSet == false) { // max(100, 10 × k), at most Integer.MAX_VALUE
         candidates = (int) Math.min(Integer.MAX_VALUE, Math.max(100L, 10L * k));
@@ -205,7 +206,12 @@ public final class LateInteractionQuery extends Query {
       }
       if (probes < 1 || probes > queryVectors.length) {
         throw new IllegalArgumentException(
-            "field \"" + field + "\": probes must be in 1.." + queryVectors.length + ", got " + probes);
+            "field \""
+                + field
+                + "\": probes must be in 1.."
+                + queryVectors.length
+                + ", got "
+                + probes);
       }
       checkPrune();
       return new LateInteractionQuery(this);
@@ -219,7 +225,8 @@ public final class LateInteractionQuery extends Query {
       if (exact) {
         problem = "prune is approximate and exact() scores every document at the budget: use one";
       } else if (prune.queryBudget() < 1 || prune.queryBudget() > queryBudget) {
-        problem = "prune query vectors must be in 1.." + queryBudget + ", got " + prune.queryBudget();
+        problem =
+            "prune query vectors must be in 1.." + queryBudget + ", got " + prune.queryBudget();
       } else if (prune.documentBudget() < 1 || prune.documentBudget() > documentBudget) {
         problem =
             "prune document vectors must be in 1.."
@@ -249,7 +256,8 @@ public final class LateInteractionQuery extends Query {
                 .add(rewrittenFilter, BooleanClause.Occur.FILTER)
                 .add(new FieldExistsQuery(field), BooleanClause.Occur.FILTER)
                 .build();
-        filterWeight = searcher.createWeight(searcher.rewrite(accepted), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        filterWeight =
+            searcher.createWeight(searcher.rewrite(accepted), ScoreMode.COMPLETE_NO_SCORES, 1f);
       }
     }
     IndexReader reader = searcher.getIndexReader();
@@ -263,7 +271,8 @@ public final class LateInteractionQuery extends Query {
     TopDocs top = TopDocs.merge(k, perSegment.toArray(TopDocs[]::new));
     boolean partial =
         perSegment.stream()
-            .anyMatch(hits -> hits.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO);
+            .anyMatch(
+                hits -> hits.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO);
     if (top.scoreDocs.length == 0 && partial == false) {
       return new MatchNoDocsQuery("no document has vectors in field \"" + field + "\"");
     }

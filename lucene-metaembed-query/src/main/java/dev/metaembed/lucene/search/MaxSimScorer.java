@@ -33,10 +33,13 @@ public final class MaxSimScorer {
   private final float[] best;
   private float[] scale;
   private float[] shift;
+
   /** For EUCLIDEAN: the document vector of the smallest distance, per query vector. */
   private final int[] nearest;
+
   /** For EUCLIDEAN: the query vectors, and a document's vectors, one array each. */
   private final float[][] queryArrays;
+
   private float[][] docArrays;
 
   /** A scorer for the first {@code queryBudget} of {@code queryVectors} on this JVM's kernel. */
@@ -65,7 +68,8 @@ public final class MaxSimScorer {
     }
     this.queryNorms = similarity == VectorSimilarityFunction.COSINE ? new float[queryBudget] : null;
     for (int i = 0; queryNorms != null && i < queryBudget; i++) {
-      queryNorms[i] = (float) Math.sqrt(kernel.dot(query, i * dimension, query, i * dimension, dimension));
+      queryNorms[i] =
+          (float) Math.sqrt(kernel.dot(query, i * dimension, query, i * dimension, dimension));
     }
     this.best = new float[queryBudget];
     this.nearest = similarity == VectorSimilarityFunction.EUCLIDEAN ? new int[queryBudget] : null;
@@ -114,12 +118,23 @@ public final class MaxSimScorer {
       perQueryVector[i] =
           Explanation.match(
               value,
-              "query vector " + i + ": best document vector " + argBest(i, docs, docCount) + " (" + similarity + ")");
+              "query vector "
+                  + i
+                  + ": best document vector "
+                  + argBest(i, docs, docCount)
+                  + " ("
+                  + similarity
+                  + ")");
     }
     return Explanation.match(
         sum,
-        "MaxSim with budget (r_q=" + queryCount + ", r_c=" + documentBudget + "), "
-            + docCount + " document vectors used, sum of:",
+        "MaxSim with budget (r_q="
+            + queryCount
+            + ", r_c="
+            + documentBudget
+            + "), "
+            + docCount
+            + " document vectors used, sum of:",
         perQueryVector);
   }
 
@@ -135,7 +150,8 @@ public final class MaxSimScorer {
       if (needNearest) {
         smallestDistances(docs, docCount); // which vector is nearest; the values come next
       }
-      if (prepared.minSquareDistance(docs, docCount, dimension, best) == false && needNearest == false) {
+      if (prepared.minSquareDistance(docs, docCount, dimension, best) == false
+          && needNearest == false) {
         smallestDistances(docs, docCount);
       }
     } else if (queryNorms != null) {
@@ -153,7 +169,8 @@ public final class MaxSimScorer {
       shift = new float[docCount]; // stays 0
     }
     for (int j = 0; j < docCount; j++) {
-      scale[j] = (float) (1 / Math.sqrt(kernel.dot(docs, j * dimension, docs, j * dimension, dimension)));
+      scale[j] =
+          (float) (1 / Math.sqrt(kernel.dot(docs, j * dimension, docs, j * dimension, dimension)));
     }
   }
 
@@ -187,7 +204,8 @@ public final class MaxSimScorer {
       case DOT_PRODUCT -> VectorUtil.normalizeToUnitInterval(bestAdjusted);
       case MAXIMUM_INNER_PRODUCT -> VectorUtil.scaleMaxInnerProductScore(bestAdjusted);
       case COSINE -> VectorUtil.normalizeToUnitInterval(bestAdjusted / queryNorms[i]);
-      case EUCLIDEAN -> VectorUtil.normalizeDistanceToUnitInterval(bestAdjusted); // the smallest distance
+      case EUCLIDEAN ->
+          VectorUtil.normalizeDistanceToUnitInterval(bestAdjusted); // the smallest distance
     };
   }
 

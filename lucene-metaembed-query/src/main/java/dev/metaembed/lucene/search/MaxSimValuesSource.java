@@ -36,8 +36,7 @@ public final class MaxSimValuesSource extends DoubleValuesSource {
 
   @Override
   public DoubleValues getValues(LeafReaderContext ctx, DoubleValues scores) throws IOException {
-    MetaEmbedVectorValues values =
-        QueryVectors.open(ctx.reader(), field, queryVectors[0].length);
+    MetaEmbedVectorValues values = QueryVectors.open(ctx.reader(), field, queryVectors[0].length);
     if (values == null) {
       return DoubleValues.EMPTY;
     }

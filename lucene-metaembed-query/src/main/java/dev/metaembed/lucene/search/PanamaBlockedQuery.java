@@ -23,7 +23,8 @@ final class PanamaBlockedQuery implements MaxSimKernel.PreparedQuery {
   }
 
   @Override
-  public void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
+  public void maxDot(
+      float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
     java.util.Arrays.fill(best, 0, queryCount, Float.NEGATIVE_INFINITY);
     int i = 0;
     for (; i + 4 <= queryCount; i += 4) {
@@ -37,7 +38,13 @@ final class PanamaBlockedQuery implements MaxSimKernel.PreparedQuery {
         block1x4(query, i, docs, j, dim, scale, shift, best);
       }
       for (; j < docCount; j++) {
-        update(best, i, PanamaMaxSimKernel.dotProduct(query, i * dim, docs, j * dim, dim), scale, shift, j);
+        update(
+            best,
+            i,
+            PanamaMaxSimKernel.dotProduct(query, i * dim, docs, j * dim, dim),
+            scale,
+            shift,
+            j);
       }
     }
   }

@@ -20,8 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaHalfLaneQuery implements MaxSimKernel.PreparedQuery {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
   static final int LANES = SPECIES.length();
+
   /** Whether this layout pays here: the preferred vectors are at least 512 bits. */
   static final boolean USEFUL = PanamaMaxSimKernel.SPECIES.vectorBitSize() >= 512;
+
   private static final int BLOCK = 8;
 
   private final float[] lanes;
@@ -37,7 +39,8 @@ final class PanamaHalfLaneQuery implements MaxSimKernel.PreparedQuery {
   }
 
   @Override
-  public void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
+  public void maxDot(
+      float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
     FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
     int j = 0;
     for (; j + BLOCK <= docCount; j += BLOCK) {
@@ -55,7 +58,8 @@ final class PanamaHalfLaneQuery implements MaxSimKernel.PreparedQuery {
     max.intoArray(best, 0, valid);
   }
 
-  private FloatVector block8(float[] docs, int j, int dim, float[] scale, float[] shift, FloatVector max) {
+  private FloatVector block8(
+      float[] docs, int j, int dim, float[] scale, float[] shift, FloatVector max) {
     int d0 = j * dim, d1 = d0 + dim, d2 = d1 + dim, d3 = d2 + dim;
     int d4 = d3 + dim, d5 = d4 + dim, d6 = d5 + dim, d7 = d6 + dim;
     FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;

@@ -42,7 +42,8 @@ final class PanamaLaneQuery implements MaxSimKernel.PreparedQuery {
   }
 
   @Override
-  public void maxDot(float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
+  public void maxDot(
+      float[] docs, int docCount, int dim, float[] scale, float[] shift, float[] best) {
     for (int g = 0; g < groups; g++) {
       int base = g * dim * LANES;
       FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);

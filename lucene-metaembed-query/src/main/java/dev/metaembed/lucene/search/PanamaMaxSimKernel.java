@@ -48,7 +48,9 @@ final class PanamaMaxSimKernel extends MaxSimKernel {
 
   @Override
   public PreparedQuery prepare(float[] query, int queryCount, int dim) {
-    if (PanamaHalfLaneQuery.USEFUL && queryCount <= PanamaHalfLaneQuery.LANES && queryCount * 4 > LANES) {
+    if (PanamaHalfLaneQuery.USEFUL
+        && queryCount <= PanamaHalfLaneQuery.LANES
+        && queryCount * 4 > LANES) {
       return new PanamaHalfLaneQuery(query, queryCount, dim); // 5..8 query vectors on AVX-512
     }
     if (queryCount * 2 >= LANES) {

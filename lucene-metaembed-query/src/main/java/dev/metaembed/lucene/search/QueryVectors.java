@@ -36,7 +36,14 @@ final class QueryVectors {
       for (int c = 0; c < vectors[i].length; c++) {
         if (Float.isFinite(vectors[i][c]) == false) {
           throw new IllegalArgumentException(
-              "field \"" + field + "\": query vector " + i + " component " + c + " is " + vectors[i][c]);
+              "field \""
+                  + field
+                  + "\": query vector "
+                  + i
+                  + " component "
+                  + c
+                  + " is "
+                  + vectors[i][c]);
         }
       }
       copy[i] = vectors[i].clone();

@@ -27,20 +27,24 @@ import org.apache.lucene.util.ArrayUtil;
 final class SegmentSearch {
   private static final TopDocs NO_HITS =
       new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+
   /** Documents scored between two looks at the timeout. */
   private static final int TIMEOUT_CHECK_INTERVAL = 256;
 
   private final LateInteractionQuery query;
   private final LeafReaderContext context;
   private final QueryTimeout timeout;
+
   /** Candidates whose prefixes are prefetched ahead of the one being scored. */
   private static final int PREFETCH_WINDOW = 32;
 
   private MetaEmbedVectorValues values; // reopened after a prune pass: doc ids only go forward
   private final MaxSimScorer scorer;
   private final int documentBudget;
+
   /** k and candidates, at most the segment's documents (the collectors allocate that many). */
   private final int k;
+
   private final int candidates;
   private final float[] docVectors;
   private boolean timedOut;
@@ -123,8 +127,9 @@ final class SegmentSearch {
   private TopDocs graphSearch(int probe, AcceptDocs accept, int visitedLimit) throws IOException {
     KnnCollector collector =
         new TimeoutAwareCollector(new TopKnnCollector(candidates, visitedLimit));
-    context.reader().searchNearestVectors(
-        query.getField(), query.queryVectors()[probe], collector, accept);
+    context
+        .reader()
+        .searchNearestVectors(query.getField(), query.queryVectors()[probe], collector, accept);
     TopDocs found = collector.topDocs();
     boolean limited = found.totalHits.relation() == TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO;
     return limited && timedOut == false ? null : found;
@@ -205,7 +210,9 @@ final class SegmentSearch {
       docs[i] = kept[i].doc;
     }
     Arrays.sort(docs);
-    values = QueryVectors.open(context.reader(), query.getField(), query.dimension()); // from the start again
+    values =
+        QueryVectors.open(
+            context.reader(), query.getField(), query.dimension()); // from the start again
     return docs;
   }
 
@@ -277,7 +284,8 @@ final class SegmentSearch {
       for (int i = hits.length - 1; i >= 0; i--) {
         hits[i] = queue.pop();
       }
-      var relation = partial ? TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO : TotalHits.Relation.EQUAL_TO;
+      var relation =
+          partial ? TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO : TotalHits.Relation.EQUAL_TO;
       return new TopDocs(new TotalHits(offered, relation), hits);
     }
   }

@@ -40,7 +40,8 @@ final class ClusteredVectors {
     float[] topic = add(center, gaussian(topicNoise / (float) Math.sqrt(dim)));
     float[][] vectors = new float[count][];
     for (int i = 0; i < count; i++) {
-      vectors[i] = i == 0 ? topic.clone() : add(topic, gaussian(detailNoise / (float) Math.sqrt(dim)));
+      vectors[i] =
+          i == 0 ? topic.clone() : add(topic, gaussian(detailNoise / (float) Math.sqrt(dim)));
       VectorUtil.l2normalize(vectors[i]);
     }
     return vectors;
@@ -64,7 +65,11 @@ final class ClusteredVectors {
 
   /** The naive reference: plain loops over the budget's prefixes. */
   static float naiveMaxSim(
-      float[][] query, int queryBudget, float[][] doc, int documentBudget, VectorSimilarityFunction sim) {
+      float[][] query,
+      int queryBudget,
+      float[][] doc,
+      int documentBudget,
+      VectorSimilarityFunction sim) {
     double sum = 0;
     for (int i = 0; i < Math.min(queryBudget, query.length); i++) {
       float best = -Float.MAX_VALUE;

@@ -73,8 +73,8 @@ public class TestLateInteractionExact extends LuceneTestCase {
     checkSimilarity(similarity, storage, null);
   }
 
-  private void checkSimilarity(VectorSimilarityFunction similarity, VectorStorage storage, Sort sort)
-      throws IOException {
+  private void checkSimilarity(
+      VectorSimilarityFunction similarity, VectorStorage storage, Sort sort) throws IOException {
     ClusteredVectors data = new ClusteredVectors(random(), DIM, 5);
     FieldType type = MetaEmbedField.createFieldType(DIM, 64, similarity, storage);
     List<float[][]> docs = new ArrayList<>();
@@ -102,16 +102,26 @@ public class TestLateInteractionExact extends LuceneTestCase {
         float[][] query = data.item(16);
         for (int[] budget : BUDGETS) {
           LateInteractionQuery q =
-              LateInteractionQuery.builder("page", query).k(K).budget(budget[0], budget[1]).exact().build();
+              LateInteractionQuery.builder("page", query)
+                  .k(K)
+                  .budget(budget[0], budget[1])
+                  .exact()
+                  .build();
           TopDocs hits = searcher.search(q, K);
           assertSameRanking(
-              similarity + " " + storage, budget, reference(docs, query, budget, similarity), hits, searcher);
+              similarity + " " + storage,
+              budget,
+              reference(docs, query, budget, similarity),
+              hits,
+              searcher);
         }
         if (storage == VectorStorage.FLOAT32) {
           assertMatchesLuceneLateInteraction(reader, query, similarity);
         }
         if (sort != null) {
-          assertTrue("sorted segments", reader.leaves().stream().allMatch(c -> sort.equals(c.reader().getMetaData().sort())));
+          assertTrue(
+              "sorted segments",
+              reader.leaves().stream().allMatch(c -> sort.equals(c.reader().getMetaData().sort())));
           assertApproximateHitsHaveTrueScores(searcher, docs, query, similarity);
         }
       }
@@ -122,7 +132,10 @@ public class TestLateInteractionExact extends LuceneTestCase {
       List<float[][]> docs, float[][] query, int[] budget, VectorSimilarityFunction similarity) {
     List<ScoreDoc> all = new ArrayList<>();
     for (int id = 0; id < docs.size(); id++) {
-      all.add(new ScoreDoc(id, ClusteredVectors.naiveMaxSim(query, budget[0], docs.get(id), budget[1], similarity)));
+      all.add(
+          new ScoreDoc(
+              id,
+              ClusteredVectors.naiveMaxSim(query, budget[0], docs.get(id), budget[1], similarity)));
     }
     all.sort(Comparator.comparingDouble((ScoreDoc d) -> -d.score).thenComparingInt(d -> d.doc));
     return all;
@@ -166,15 +179,20 @@ public class TestLateInteractionExact extends LuceneTestCase {
   }
 
   private static void assertApproximateHitsHaveTrueScores(
-      IndexSearcher searcher, List<float[][]> docs, float[][] query, VectorSimilarityFunction similarity)
+      IndexSearcher searcher,
+      List<float[][]> docs,
+      float[][] query,
+      VectorSimilarityFunction similarity)
       throws IOException {
     for (int[] budget : BUDGETS) {
-      LateInteractionQuery q = LateInteractionQuery.builder("page", query).k(K).budget(budget[0], budget[1]).build();
+      LateInteractionQuery q =
+          LateInteractionQuery.builder("page", query).k(K).budget(budget[0], budget[1]).build();
       TopDocs hits = searcher.search(q, K);
       assertEquals(K, hits.scoreDocs.length);
       for (ScoreDoc hit : hits.scoreDocs) {
         int id = searcher.storedFields().document(hit.doc).getField("id").numericValue().intValue();
-        float want = ClusteredVectors.naiveMaxSim(query, budget[0], docs.get(id), budget[1], similarity);
+        float want =
+            ClusteredVectors.naiveMaxSim(query, budget[0], docs.get(id), budget[1], similarity);
         assertEquals("approximate hit id " + id, want, hit.score, 1e-5f);
       }
     }
@@ -182,7 +200,8 @@ public class TestLateInteractionExact extends LuceneTestCase {
 
   /** At the full budget, MaxSimValuesSource equals Lucene's own late-interaction values. */
   private static void assertMatchesLuceneLateInteraction(
-      DirectoryReader reader, float[][] query, VectorSimilarityFunction similarity) throws IOException {
+      DirectoryReader reader, float[][] query, VectorSimilarityFunction similarity)
+      throws IOException {
     var ours = new MaxSimValuesSource("page", query, query.length, 64);
     var lucene = new LateInteractionFloatValuesSource("lucene", query, similarity);
     for (LeafReaderContext ctx : reader.leaves()) {

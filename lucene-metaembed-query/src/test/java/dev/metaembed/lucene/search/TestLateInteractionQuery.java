@@ -48,7 +48,8 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     dir = newDirectory();
     FieldType type = MetaEmbedField.createFieldType(DIM, 16, SIM);
     try (IndexWriter writer =
-        new IndexWriter(dir, newIndexWriterConfig().setCodec(new MetaEmbedCodec()).setMaxBufferedDocs(97))) {
+        new IndexWriter(
+            dir, newIndexWriterConfig().setCodec(new MetaEmbedCodec()).setMaxBufferedDocs(97))) {
       int docs = atLeast(500);
       for (int id = 0; id < docs; id++) {
         Document doc = new Document();
@@ -87,11 +88,14 @@ public class TestLateInteractionQuery extends LuceneTestCase {
       assertTrue(explanation.isMatch());
       assertEquals(hit.score, explanation.getValue().floatValue(), 0f);
       Explanation maxSim = explanation.getDetails()[0];
-      assertTrue(maxSim.getDescription(), maxSim.getDescription().contains("budget (r_q=4, r_c=8)"));
+      assertTrue(
+          maxSim.getDescription(), maxSim.getDescription().contains("budget (r_q=4, r_c=8)"));
       assertEquals(4, maxSim.getDetails().length);
       float sum = 0;
       for (Explanation perVector : maxSim.getDetails()) {
-        assertTrue(perVector.getDescription(), perVector.getDescription().matches("query vector \\d: best document vector [0-7] .*"));
+        assertTrue(
+            perVector.getDescription(),
+            perVector.getDescription().matches("query vector \\d: best document vector [0-7] .*"));
         sum += perVector.getValue().floatValue();
       }
       assertEquals(hit.score, sum, 1e-6f);
@@ -144,12 +148,16 @@ public class TestLateInteractionQuery extends LuceneTestCase {
       float textScore = textExplanation.isMatch() ? textExplanation.getValue().floatValue() : 0f;
       assertEquals(hit.score + textScore, hybridScore, 1e-4f);
     }
-    assertEquals(searcher.count(text) + 20 - overlap(searcher, vector, text), searcher.count(hybrid));
+    assertEquals(
+        searcher.count(text) + 20 - overlap(searcher, vector, text), searcher.count(hybrid));
   }
 
   private static int overlap(IndexSearcher searcher, Query a, Query b) throws IOException {
     return searcher.count(
-        new BooleanQuery.Builder().add(a, BooleanClause.Occur.MUST).add(b, BooleanClause.Occur.MUST).build());
+        new BooleanQuery.Builder()
+            .add(a, BooleanClause.Occur.MUST)
+            .add(b, BooleanClause.Occur.MUST)
+            .build());
   }
 
   private static float scoreOf(TopDocs hits, int doc) {
@@ -163,7 +171,8 @@ public class TestLateInteractionQuery extends LuceneTestCase {
 
   public void testFilterAndDeletesAreHonoured() throws IOException {
     IndexSearcher searcher = newSearcher(reader);
-    Query evenOnly = query(data.item(16)).k(30).filter(new TermQuery(new Term("parity", "even"))).build();
+    Query evenOnly =
+        query(data.item(16)).k(30).filter(new TermQuery(new Term("parity", "even"))).build();
     TopDocs hits = searcher.search(evenOnly, 30);
     assertEquals(30, hits.scoreDocs.length);
     for (ScoreDoc hit : hits.scoreDocs) {
@@ -192,26 +201,44 @@ public class TestLateInteractionQuery extends LuceneTestCase {
 
   public void testEqualsHashCodeAndToString() {
     float[][] vectors = data.item(4);
-    float[][] copy = {vectors[0].clone(), vectors[1].clone(), vectors[2].clone(), vectors[3].clone()};
+    float[][] copy = {
+      vectors[0].clone(), vectors[1].clone(), vectors[2].clone(), vectors[3].clone()
+    };
     Query a = LateInteractionQuery.builder("page", vectors).k(5).budget(2, 4).build();
     Query b = LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).build();
     QueryUtils.checkEqual(a, b);
     vectors[0][0] += 1f; // the query copied its vectors
     QueryUtils.checkEqual(a, b);
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(6).budget(2, 4).build());
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 8).build());
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).exact().build());
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).probes(2).build());
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("other", copy).k(5).budget(2, 4).build());
     QueryUtils.checkUnequal(
-        a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).filter(new MatchAllDocsQuery()).build());
-    Query pruned = LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build();
+        a, LateInteractionQuery.builder("page", copy).k(6).budget(2, 4).build());
+    QueryUtils.checkUnequal(
+        a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 8).build());
+    QueryUtils.checkUnequal(
+        a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).exact().build());
+    QueryUtils.checkUnequal(
+        a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).probes(2).build());
+    QueryUtils.checkUnequal(
+        a, LateInteractionQuery.builder("other", copy).k(5).budget(2, 4).build());
+    QueryUtils.checkUnequal(
+        a,
+        LateInteractionQuery.builder("page", copy)
+            .k(5)
+            .budget(2, 4)
+            .filter(new MatchAllDocsQuery())
+            .build());
+    Query pruned =
+        LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build();
     QueryUtils.checkUnequal(a, pruned);
-    QueryUtils.checkUnequal(pruned, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 21).build());
-    QueryUtils.checkEqual(pruned, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build());
+    QueryUtils.checkUnequal(
+        pruned,
+        LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 21).build());
+    QueryUtils.checkEqual(
+        pruned,
+        LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).prune(1, 2, 20).build());
     assertTrue(pruned.toString(), pruned.toString().endsWith("probes=1, prune=(1,2)->20)"));
     copy[3][1] += 0.5f;
-    QueryUtils.checkUnequal(a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).build());
+    QueryUtils.checkUnequal(
+        a, LateInteractionQuery.builder("page", copy).k(5).budget(2, 4).build());
     assertEquals(
         "LateInteractionQuery(field=page, vectors=4x8, k=5, budget=(2,4), candidates=100, probes=1)",
         a.toString());
@@ -239,7 +266,10 @@ public class TestLateInteractionQuery extends LuceneTestCase {
       MaxSimValuesSource exactScores = new MaxSimValuesSource("page", q, 4, 8);
       float previous = Float.POSITIVE_INFINITY;
       for (ScoreDoc hit : pruned.scoreDocs) {
-        var leaf = reader.leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, reader.leaves()));
+        var leaf =
+            reader
+                .leaves()
+                .get(org.apache.lucene.index.ReaderUtil.subIndex(hit.doc, reader.leaves()));
         var values = exactScores.getValues(leaf, null);
         assertTrue(values.advanceExact(hit.doc - leaf.docBase));
         assertEquals("doc " + hit.doc, (float) values.doubleValue(), hit.score, 1e-5f);
@@ -252,7 +282,8 @@ public class TestLateInteractionQuery extends LuceneTestCase {
   }
 
   public void testMultiThreadedSearcherGivesSameTopK() throws IOException {
-    ExecutorService executor = Executors.newFixedThreadPool(3, new NamedThreadFactory("late-interaction"));
+    ExecutorService executor =
+        Executors.newFixedThreadPool(3, new NamedThreadFactory("late-interaction"));
     try {
       IndexSearcher single = new IndexSearcher(reader);
       IndexSearcher threaded = new IndexSearcher(reader, executor);
@@ -274,9 +305,14 @@ public class TestLateInteractionQuery extends LuceneTestCase {
   public void testBudgetAboveStoredVectorsUsesWhatIsStored() throws IOException {
     IndexSearcher searcher = newSearcher(reader);
     float[][] vectors = data.item(16);
-    TopDocs capped = searcher.search(LateInteractionQuery.builder("page", vectors).budget(16, 16).exact().build(), 10);
-    TopDocs above = searcher.search(LateInteractionQuery.builder("page", vectors).budget(16, 1000).exact().build(), 10);
-    TopDocs all = searcher.search(LateInteractionQuery.builder("page", vectors).exact().build(), 10);
+    TopDocs capped =
+        searcher.search(
+            LateInteractionQuery.builder("page", vectors).budget(16, 16).exact().build(), 10);
+    TopDocs above =
+        searcher.search(
+            LateInteractionQuery.builder("page", vectors).budget(16, 1000).exact().build(), 10);
+    TopDocs all =
+        searcher.search(LateInteractionQuery.builder("page", vectors).exact().build(), 10);
     for (int r = 0; r < 10; r++) {
       assertEquals(capped.scoreDocs[r].score, above.scoreDocs[r].score, 0f);
       assertEquals(capped.scoreDocs[r].score, all.scoreDocs[r].score, 0f);
@@ -287,10 +323,11 @@ public class TestLateInteractionQuery extends LuceneTestCase {
   public void testBudgetOneOneTakesTheGraphScores() throws IOException {
     IndexSearcher searcher = newSearcher(reader);
     float[][] vectors = data.item(16);
-    TopDocs approx = searcher.search(LateInteractionQuery.builder("page", vectors).budget(1, 1).build(), 10);
+    TopDocs approx =
+        searcher.search(LateInteractionQuery.builder("page", vectors).budget(1, 1).build(), 10);
     Query rescored =
-        new RescoreTopNQuery(docs(searcher, approx),
-            new MaxSimValuesSource("page", vectors, 1, 1), 10);
+        new RescoreTopNQuery(
+            docs(searcher, approx), new MaxSimValuesSource("page", vectors, 1, 1), 10);
     TopDocs viaValues = searcher.search(rescored, 10);
     assertEquals(10, approx.scoreDocs.length);
     for (ScoreDoc hit : approx.scoreDocs) {
@@ -311,10 +348,10 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     IndexSearcher searcher = newSearcher(reader);
     float[][] vectors = data.item(16);
     Query firstPass = new TermQuery(new Term("parity", "odd"));
-    Query rescored = new RescoreTopNQuery(firstPass, new MaxSimValuesSource("page", vectors, 4, 8), 1000);
+    Query rescored =
+        new RescoreTopNQuery(firstPass, new MaxSimValuesSource("page", vectors, 4, 8), 1000);
     TopDocs viaValues = searcher.search(rescored, 10);
-    TopDocs viaQuery =
-        searcher.search(query(vectors).filter(firstPass).exact().build(), 10);
+    TopDocs viaQuery = searcher.search(query(vectors).filter(firstPass).exact().build(), 10);
     for (int r = 0; r < 10; r++) {
       assertEquals(viaQuery.scoreDocs[r].score, viaValues.scoreDocs[r].score, 1e-6f);
     }
@@ -322,23 +359,40 @@ public class TestLateInteractionQuery extends LuceneTestCase {
 
   public void testBadInput() throws IOException {
     float[][] good = data.item(4);
-    expectMessage("field \"page\": the query has no vectors", () -> LateInteractionQuery.builder("page", new float[0][]));
-    expectMessage("query vector 1 has 3 components, query vector 0 has 8", () -> LateInteractionQuery.builder("page", new float[][] {good[0], new float[3]}));
-    expectMessage("query vector 0 component 2 is NaN", () -> LateInteractionQuery.builder("page", new float[][] {{0, 0, Float.NaN}}));
-    expectMessage("query budget must be in 1..4 (the query's vectors), got 5", () -> query(good).budget(5, 8).build());
-    expectMessage("query budget must be in 1..4 (the query's vectors), got 0", () -> query(good).budget(0, 8).build());
-    expectMessage("document budget must be at least 1, got 0", () -> query(good).budget(1, 0).build());
+    expectMessage(
+        "field \"page\": the query has no vectors",
+        () -> LateInteractionQuery.builder("page", new float[0][]));
+    expectMessage(
+        "query vector 1 has 3 components, query vector 0 has 8",
+        () -> LateInteractionQuery.builder("page", new float[][] {good[0], new float[3]}));
+    expectMessage(
+        "query vector 0 component 2 is NaN",
+        () -> LateInteractionQuery.builder("page", new float[][] {{0, 0, Float.NaN}}));
+    expectMessage(
+        "query budget must be in 1..4 (the query's vectors), got 5",
+        () -> query(good).budget(5, 8).build());
+    expectMessage(
+        "query budget must be in 1..4 (the query's vectors), got 0",
+        () -> query(good).budget(0, 8).build());
+    expectMessage(
+        "document budget must be at least 1, got 0", () -> query(good).budget(1, 0).build());
     expectMessage("k must be at least 1, got 0", () -> query(good).k(0).build());
     expectMessage("candidates must be at least 1, got 0", () -> query(good).candidates(0).build());
     expectMessage("probes must be in 1..4, got 5", () -> query(good).probes(5).build());
     expectMessage("query budget must be in 1..4", () -> new MaxSimValuesSource("page", good, 9, 8));
-    expectMessage("prune is approximate and exact()", () -> query(good).exact().prune(1, 1, 10).build());
-    expectMessage("prune query vectors must be in 1..4, got 5", () -> query(good).prune(5, 1, 10).build());
-    expectMessage("prune query vectors must be in 1..4, got 0", () -> query(good).prune(0, 1, 10).build());
-    expectMessage("prune document vectors must be in 1..8, got 9", () -> query(good).prune(1, 9, 10).build());
-    expectMessage("prune document vectors must be in 1..the document budget, got 0",
+    expectMessage(
+        "prune is approximate and exact()", () -> query(good).exact().prune(1, 1, 10).build());
+    expectMessage(
+        "prune query vectors must be in 1..4, got 5", () -> query(good).prune(5, 1, 10).build());
+    expectMessage(
+        "prune query vectors must be in 1..4, got 0", () -> query(good).prune(0, 1, 10).build());
+    expectMessage(
+        "prune document vectors must be in 1..8, got 9", () -> query(good).prune(1, 9, 10).build());
+    expectMessage(
+        "prune document vectors must be in 1..the document budget, got 0",
         () -> LateInteractionQuery.builder("page", good).prune(1, 0, 10).build());
-    expectMessage("prune keep must be at least k (10), got 9", () -> query(good).prune(1, 1, 9).build());
+    expectMessage(
+        "prune keep must be at least k (10), got 9", () -> query(good).prune(1, 1, 9).build());
     IndexSearcher searcher = newSearcher(reader);
     float[][] wrongDimension = {new float[] {1, 0, 0}};
     expectMessage(
@@ -347,7 +401,12 @@ public class TestLateInteractionQuery extends LuceneTestCase {
     expectMessage(
         "field \"body\" is not a MetaEmbed field",
         () -> searcher.search(LateInteractionQuery.builder("body", good).build(), 10));
-    assertEquals(0, searcher.search(LateInteractionQuery.builder("missing", good).build(), 10).totalHits.value());
+    assertEquals(
+        0,
+        searcher
+            .search(LateInteractionQuery.builder("missing", good).build(), 10)
+            .totalHits
+            .value());
   }
 
   public void testPlainVectorFieldIsRejected() throws IOException {
@@ -361,7 +420,9 @@ public class TestLateInteractionQuery extends LuceneTestCase {
         IndexSearcher searcher = newSearcher(plainReader);
         expectMessage(
             "field \"plain\" is a plain vector field, not a MetaEmbed field",
-            () -> searcher.search(LateInteractionQuery.builder("plain", new float[][] {{1, 0}}).build(), 1));
+            () ->
+                searcher.search(
+                    LateInteractionQuery.builder("plain", new float[][] {{1, 0}}).build(), 1));
       }
     }
   }

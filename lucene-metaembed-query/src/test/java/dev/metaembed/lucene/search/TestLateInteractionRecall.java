@@ -44,6 +44,7 @@ public class TestLateInteractionRecall extends LuceneTestCase {
   private static final int K = 10;
   private static final int CANDIDATES = 200;
   private static final double MIN_RECALL = 0.95;
+
   /** The lowest recall@10 allowed for any single query: no query may lose more than 3 of its 10. */
   private static final double MIN_QUERY_RECALL = 0.7;
 
@@ -60,7 +61,8 @@ public class TestLateInteractionRecall extends LuceneTestCase {
     checkRecall(Integer.getInteger("metaembed.recall.queries", 20), 1000, 1.0f, 1.0f);
   }
 
-  private void checkRecall(int queries, int clusters, float topicNoise, float detailNoise) throws IOException {
+  private void checkRecall(int queries, int clusters, float topicNoise, float detailNoise)
+      throws IOException {
     ClusteredVectors data = new ClusteredVectors(random(), DIM, clusters, topicNoise, detailNoise);
     try (Directory dir = FSDirectory.open(createTempDir("recall"))) {
       index(dir, data);
@@ -72,9 +74,18 @@ public class TestLateInteractionRecall extends LuceneTestCase {
           queryVectors[q] = data.item(16);
         }
         StringBuilder table = new StringBuilder();
-        measure(searcher, queryVectors, new int[] {16, 64}, null, 1, new StringBuilder()); // warm-up
-        table.append(String.format(Locale.ROOT, "%n%-9s %-8s %9s %9s %14s %13s%n",
-            "budget", "filter", "recall@10", "worst q", "approx ms/q", "exact ms/q"));
+        measure(
+            searcher, queryVectors, new int[] {16, 64}, null, 1, new StringBuilder()); // warm-up
+        table.append(
+            String.format(
+                Locale.ROOT,
+                "%n%-9s %-8s %9s %9s %14s %13s%n",
+                "budget",
+                "filter",
+                "recall@10",
+                "worst q",
+                "approx ms/q",
+                "exact ms/q"));
         for (int[] budget : BUDGETS) {
           for (Query filter : new Query[] {null, new TermQuery(new Term("tenth", "yes"))}) {
             measure(searcher, queryVectors, budget, filter, 1, table);
@@ -83,22 +94,49 @@ public class TestLateInteractionRecall extends LuceneTestCase {
         for (int probes : new int[] {2, 4}) {
           measure(searcher, queryVectors, new int[] {16, 64}, null, probes, table);
         }
-        System.out.println("TestLateInteractionRecall: " + DOCS + " docs x 64 x " + DIM + ", "
-            + clusters + " clusters, noise " + topicNoise + "/" + detailNoise + ", "
-            + reader.leaves().size() + " segments, " + queries + " queries, candidates=" + CANDIDATES + table);
+        System.out.println(
+            "TestLateInteractionRecall: "
+                + DOCS
+                + " docs x 64 x "
+                + DIM
+                + ", "
+                + clusters
+                + " clusters, noise "
+                + topicNoise
+                + "/"
+                + detailNoise
+                + ", "
+                + reader.leaves().size()
+                + " segments, "
+                + queries
+                + " queries, candidates="
+                + CANDIDATES
+                + table);
       }
     }
   }
 
-  private void measure(IndexSearcher searcher, float[][][] queries, int[] budget, Query filter,
-      int probes, StringBuilder table) throws IOException {
+  private void measure(
+      IndexSearcher searcher,
+      float[][][] queries,
+      int[] budget,
+      Query filter,
+      int probes,
+      StringBuilder table)
+      throws IOException {
     double recall = 0;
     double worst = 1;
     long approxNanos = 0;
     long exactNanos = 0;
     for (float[][] vectors : queries) {
-      var builder = LateInteractionQuery.builder("page", vectors).k(K).budget(budget[0], budget[1]).candidates(CANDIDATES).probes(probes);
-      var exactBuilder = LateInteractionQuery.builder("page", vectors).k(K).budget(budget[0], budget[1]).exact();
+      var builder =
+          LateInteractionQuery.builder("page", vectors)
+              .k(K)
+              .budget(budget[0], budget[1])
+              .candidates(CANDIDATES)
+              .probes(probes);
+      var exactBuilder =
+          LateInteractionQuery.builder("page", vectors).k(K).budget(budget[0], budget[1]).exact();
       if (filter != null) {
         builder.filter(filter);
         exactBuilder.filter(filter);
@@ -116,10 +154,21 @@ public class TestLateInteractionRecall extends LuceneTestCase {
     }
     recall /= queries.length;
     String label = "(" + budget[0] + "," + budget[1] + ")" + (probes > 1 ? " p=" + probes : "");
-    table.append(String.format(Locale.ROOT, "%-9s %-8s %9.3f %9.1f %14.2f %13.2f%n", label,
-        filter == null ? "none" : "10%", recall, worst, approxNanos / 1e6 / queries.length, exactNanos / 1e6 / queries.length));
-    assertTrue("recall@10 " + recall + " at budget " + label + " filter " + filter, recall >= MIN_RECALL);
-    assertTrue("a query's recall@10 " + worst + " at budget " + label + " filter " + filter, worst >= MIN_QUERY_RECALL);
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "%-9s %-8s %9.3f %9.1f %14.2f %13.2f%n",
+            label,
+            filter == null ? "none" : "10%",
+            recall,
+            worst,
+            approxNanos / 1e6 / queries.length,
+            exactNanos / 1e6 / queries.length));
+    assertTrue(
+        "recall@10 " + recall + " at budget " + label + " filter " + filter, recall >= MIN_RECALL);
+    assertTrue(
+        "a query's recall@10 " + worst + " at budget " + label + " filter " + filter,
+        worst >= MIN_QUERY_RECALL);
   }
 
   private static double recall(TopDocs approx, TopDocs exact) {

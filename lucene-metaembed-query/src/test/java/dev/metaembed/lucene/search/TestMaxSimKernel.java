@@ -1,9 +1,9 @@
 package dev.metaembed.lucene.search;
 
+import dev.metaembed.lucene.codec.RandomVectors;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.tests.util.LuceneTestCase;
-import dev.metaembed.lucene.codec.RandomVectors;
 
 /**
  * The Panama and scalar kernels agree with each other and with the pair-by-pair definition
@@ -40,13 +40,17 @@ public class TestMaxSimKernel extends LuceneTestCase {
       MaxSimKernel.PreparedQuery prepared = panama.prepare(query, queryCount, dim);
       prepared.maxDot(docs, docCount, dim, scale, shift, fast);
       scalar.prepare(query, queryCount, dim).maxDot(docs, docCount, dim, scale, shift, plain);
-      boolean laneLayout = prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery;
+      boolean laneLayout =
+          prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery;
       if (PanamaHalfLaneQuery.USEFUL && queryCount > 4 && queryCount <= 8) {
-        assertTrue(where(dim, queryCount, docCount) + ": 256-bit lanes", prepared instanceof PanamaHalfLaneQuery);
+        assertTrue(
+            where(dim, queryCount, docCount) + ": 256-bit lanes",
+            prepared instanceof PanamaHalfLaneQuery);
       }
       String where = where(dim, queryCount, docCount);
       for (int i = 0; i < queryCount; i++) {
-        assertEquals(where + " query vector " + i, plain[i], fast[i], 1e-4f * (1 + Math.abs(plain[i])));
+        assertEquals(
+            where + " query vector " + i, plain[i], fast[i], 1e-4f * (1 + Math.abs(plain[i])));
         if (laneLayout) {
           // one query vector per lane: the same fma chain as the scalar kernel, bit for bit
           assertEquals(where + " query vector " + i, plain[i], fast[i], 0f);
@@ -84,7 +88,10 @@ public class TestMaxSimKernel extends LuceneTestCase {
       float[] best = new float[queryCount];
       java.util.Arrays.fill(best, -7f);
       boolean done = prepared.minSquareDistance(docs, docCount, dim, best);
-      assertEquals("q=" + queryCount, prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery, done);
+      assertEquals(
+          "q=" + queryCount,
+          prepared instanceof PanamaLaneQuery || prepared instanceof PanamaHalfLaneQuery,
+          done);
       for (int i = 0; i < queryCount; i++) {
         if (done == false) {
           assertEquals(-7f, best[i], 0f);
@@ -99,15 +106,20 @@ public class TestMaxSimKernel extends LuceneTestCase {
           }
           expected = Math.min(expected, sum);
         }
-        assertEquals(where(dim, queryCount, docCount) + " query vector " + i, expected, best[i], 0f);
+        assertEquals(
+            where(dim, queryCount, docCount) + " query vector " + i, expected, best[i], 0f);
       }
     }
-    assertFalse(MaxSimKernel.scalar().prepare(new float[4], 1, 4).minSquareDistance(new float[4], 1, 4, new float[1]));
+    assertFalse(
+        MaxSimKernel.scalar()
+            .prepare(new float[4], 1, 4)
+            .minSquareDistance(new float[4], 1, 4, new float[1]));
   }
 
   public void testScorerMatchesDefinitionForEverySimilarity() {
     for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
-      for (MaxSimKernel kernel : new MaxSimKernel[] {MaxSimKernel.panama(), MaxSimKernel.scalar()}) {
+      for (MaxSimKernel kernel :
+          new MaxSimKernel[] {MaxSimKernel.panama(), MaxSimKernel.scalar()}) {
         for (int iter = 0; iter < 30; iter++) {
           int dim = 1 + random().nextInt(140);
           float[][] query = randomVectors(1 + random().nextInt(16), dim);
@@ -121,7 +133,8 @@ public class TestMaxSimKernel extends LuceneTestCase {
           MaxSimScorer scorer = new MaxSimScorer(query, queryBudget, similarity, kernel);
           float want = MaxSim.score(query, queryBudget, doc, docBudget, similarity);
           float got = scorer.score(flatten(doc, docBudget), docBudget);
-          assertEquals(similarity + " " + kernel + " dim " + dim, want, got, 1e-5f * (1 + Math.abs(want)));
+          assertEquals(
+              similarity + " " + kernel + " dim " + dim, want, got, 1e-5f * (1 + Math.abs(want)));
         }
       }
     }
@@ -143,8 +156,12 @@ public class TestMaxSimKernel extends LuceneTestCase {
 
   public void testBadArguments() {
     float[][] query = randomVectors(2, 4);
-    expectThrows(IllegalArgumentException.class, () -> new MaxSimScorer(query, 0, VectorSimilarityFunction.COSINE));
-    expectThrows(IllegalArgumentException.class, () -> new MaxSimScorer(query, 3, VectorSimilarityFunction.COSINE));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new MaxSimScorer(query, 0, VectorSimilarityFunction.COSINE));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new MaxSimScorer(query, 3, VectorSimilarityFunction.COSINE));
     MaxSimScorer scorer = new MaxSimScorer(query, 2, VectorSimilarityFunction.COSINE);
     expectThrows(IllegalArgumentException.class, () -> scorer.score(new float[4], 0));
     IllegalArgumentException e =

@@ -45,8 +45,21 @@ public class TestMaxSimPrecision extends LuceneTestCase {
       double expected = reference(similarity, query, docs, docCount, dim);
       float actual = new MaxSimScorer(query, queryCount, similarity).score(docs, docCount);
       double error = Math.abs(actual - expected) / Math.abs(expected);
-      assertTrue(similarity + " round " + round + " dim " + dim + " norm " + norm + ": score " + actual
-          + ", double brute force " + expected + ", relative error " + error, error <= MAX_RELATIVE_ERROR);
+      assertTrue(
+          similarity
+              + " round "
+              + round
+              + " dim "
+              + dim
+              + " norm "
+              + norm
+              + ": score "
+              + actual
+              + ", double brute force "
+              + expected
+              + ", relative error "
+              + error,
+          error <= MAX_RELATIVE_ERROR);
     }
   }
 
@@ -65,7 +78,8 @@ public class TestMaxSimPrecision extends LuceneTestCase {
   }
 
   /** Σ_i max_j of Lucene's score for the similarity, every step in double. */
-  private static double reference(VectorSimilarityFunction similarity, float[][] query, float[] docs, int docCount, int dim) {
+  private static double reference(
+      VectorSimilarityFunction similarity, float[][] query, float[] docs, int docCount, int dim) {
     double sum = 0;
     for (float[] q : query) {
       double best = Double.NEGATIVE_INFINITY;
@@ -77,9 +91,10 @@ public class TestMaxSimPrecision extends LuceneTestCase {
           dot += q[c] * d;
           distance += (q[c] - d) * (q[c] - d);
         }
-        double score = similarity == VectorSimilarityFunction.EUCLIDEAN
-            ? 1 / (1 + distance)
-            : dot < 0 ? 1 / (1 - dot) : dot + 1; // Lucene's scaleMaxInnerProductScore
+        double score =
+            similarity == VectorSimilarityFunction.EUCLIDEAN
+                ? 1 / (1 + distance)
+                : dot < 0 ? 1 / (1 - dot) : dot + 1; // Lucene's scaleMaxInnerProductScore
         best = Math.max(best, score);
       }
       sum += best;

@@ -40,7 +40,12 @@ final class DocumentVectors {
     for (; token != Token.END_ARRAY; token = parser.nextToken()) {
       if (token != Token.START_ARRAY) {
         throw new IllegalArgumentException(
-            "field [" + field + "], vector " + vectors.size() + ": expected an array of numbers, got " + token);
+            "field ["
+                + field
+                + "], vector "
+                + vectors.size()
+                + ": expected an array of numbers, got "
+                + token);
       }
       if (vectors.size() == maxVectors) {
         throw new IllegalArgumentException(
@@ -57,7 +62,9 @@ final class DocumentVectors {
       throws IOException {
     float[] values = new float[16];
     int count = 0;
-    for (Token token = parser.currentToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
+    for (Token token = parser.currentToken();
+        token != Token.END_ARRAY;
+        token = parser.nextToken()) {
       if (isNumber(token) == false) {
         throw new IllegalArgumentException(
             "field [" + field + "], vector " + index + ": expected a number, got " + token);

@@ -36,7 +36,8 @@ import org.opensearch.index.query.QueryShardException;
  * and rescores only the best {@code keep} (approximate); plus {@code boost}
  * and {@code _name}.
  */
-public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<LateInteractionQueryBuilder> {
+public final class LateInteractionQueryBuilder
+    extends AbstractQueryBuilder<LateInteractionQueryBuilder> {
   /** The query's name in the query DSL. */
   public static final String NAME = "late_interaction";
 
@@ -192,7 +193,8 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
         builder.field(LateInteractionQueryParser.BUDGET_QUERY.getPreferredName(), queryBudget);
       }
       if (documentBudget != UNSET) {
-        builder.field(LateInteractionQueryParser.BUDGET_DOCUMENT.getPreferredName(), documentBudget);
+        builder.field(
+            LateInteractionQueryParser.BUDGET_DOCUMENT.getPreferredName(), documentBudget);
       }
       builder.endObject();
     }
@@ -234,19 +236,36 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
               + MetaEmbedVectorFieldMapper.CONTENT_TYPE
               + "]");
     }
-    int maxQueryVectors = MetaEmbedSettings.MAX_QUERY_VECTORS.get(context.getIndexSettings().getSettings());
+    int maxQueryVectors =
+        MetaEmbedSettings.MAX_QUERY_VECTORS.get(context.getIndexSettings().getSettings());
     if (queryVectors.length > maxQueryVectors) {
       throw new IllegalArgumentException(
-          "[" + NAME + "] has " + queryVectors.length + " query vectors, more than the "
-              + maxQueryVectors + " that [" + MetaEmbedSettings.MAX_QUERY_VECTORS.getKey() + "] allows for index ["
-              + context.index().getName() + "]");
+          "["
+              + NAME
+              + "] has "
+              + queryVectors.length
+              + " query vectors, more than the "
+              + maxQueryVectors
+              + " that ["
+              + MetaEmbedSettings.MAX_QUERY_VECTORS.getKey()
+              + "] allows for index ["
+              + context.index().getName()
+              + "]");
     }
     int dims = ((MetaEmbedVectorFieldType) type.unwrap()).dims();
     for (int i = 0; i < queryVectors.length; i++) {
       if (queryVectors[i].length != dims) {
         throw new IllegalArgumentException(
-            "[" + NAME + "] query vector " + i + " has " + queryVectors[i].length
-                + " components, field [" + field + "] has dims " + dims);
+            "["
+                + NAME
+                + "] query vector "
+                + i
+                + " has "
+                + queryVectors[i].length
+                + " components, field ["
+                + field
+                + "] has dims "
+                + dims);
       }
     }
     LateInteractionQuery.Builder query =
@@ -324,7 +343,17 @@ public final class LateInteractionQueryBuilder extends AbstractQueryBuilder<Late
   @Override
   protected int doHashCode() {
     return Objects.hash(
-        field, Arrays.deepHashCode(queryVectors), k, queryBudget, documentBudget, numCandidates,
-        probes, exact, filter, pruneQuery, pruneDocument, pruneKeep);
+        field,
+        Arrays.deepHashCode(queryVectors),
+        k,
+        queryBudget,
+        documentBudget,
+        numCandidates,
+        probes,
+        exact,
+        filter,
+        pruneQuery,
+        pruneDocument,
+        pruneKeep);
   }
 }

@@ -91,7 +91,9 @@ final class LateInteractionQueryParser {
       if (parser.currentToken() != Token.START_OBJECT) {
         throw error(parser, "[budget] takes an object {\"query\": r_q, \"document\": r_c}");
       }
-      for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
+      for (Token token = parser.nextToken();
+          token != Token.END_OBJECT;
+          token = parser.nextToken()) {
         String name = parser.currentName();
         parser.nextToken();
         if (BUDGET_QUERY.match(name, parser.getDeprecationHandler())) {
@@ -109,8 +111,14 @@ final class LateInteractionQueryParser {
       if (parser.currentToken() != Token.START_OBJECT) {
         throw error(parser, form);
       }
-      int[] prune = {LateInteractionQueryBuilder.UNSET, LateInteractionQueryBuilder.UNSET, LateInteractionQueryBuilder.UNSET};
-      for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
+      int[] prune = {
+        LateInteractionQueryBuilder.UNSET,
+        LateInteractionQueryBuilder.UNSET,
+        LateInteractionQueryBuilder.UNSET
+      };
+      for (Token token = parser.nextToken();
+          token != Token.END_OBJECT;
+          token = parser.nextToken()) {
         String name = parser.currentName();
         parser.nextToken();
         if (BUDGET_QUERY.match(name, parser.getDeprecationHandler())) {
@@ -138,12 +146,15 @@ final class LateInteractionQueryParser {
       List<float[]> vectors = new ArrayList<>();
       for (Token token = parser.nextToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
         if (token != Token.START_ARRAY) {
-          throw error(parser, "[query_vectors] entry " + vectors.size() + " is not an array of numbers");
+          throw error(
+              parser, "[query_vectors] entry " + vectors.size() + " is not an array of numbers");
         }
         List<Float> values = new ArrayList<>();
         for (Token t = parser.nextToken(); t != Token.END_ARRAY; t = parser.nextToken()) {
           if (t != Token.VALUE_NUMBER) {
-            throw error(parser, "[query_vectors] entry " + vectors.size() + " holds " + t + ", not a number");
+            throw error(
+                parser,
+                "[query_vectors] entry " + vectors.size() + " holds " + t + ", not a number");
           }
           values.add(parser.floatValue());
         }

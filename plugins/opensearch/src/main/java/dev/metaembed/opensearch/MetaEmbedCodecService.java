@@ -35,7 +35,8 @@ final class MetaEmbedCodecService extends CodecService {
   }
 
   private MetaEmbedCodecService(CodecServiceConfig config, Logger logger) {
-    super(config.getMapperService(), config.getIndexSettings(), logger, config.getAdditionalCodecs());
+    super(
+        config.getMapperService(), config.getIndexSettings(), logger, config.getAdditionalCodecs());
     MapperService mappers = config.getMapperService();
     if (mappers == null) {
       this.codecs = Map.of(); // no mappings, no metaembed_vector fields: OpenSearch's codecs
@@ -43,7 +44,8 @@ final class MetaEmbedCodecService extends CodecService {
     }
     Codec fast = new FieldsCodec(Lucene104Codec.Mode.BEST_SPEED, mappers, logger);
     Codec small = new FieldsCodec(Lucene104Codec.Mode.BEST_COMPRESSION, mappers, logger);
-    this.codecs = Map.of(DEFAULT_CODEC, fast, LZ4, fast, BEST_COMPRESSION_CODEC, small, ZLIB, small);
+    this.codecs =
+        Map.of(DEFAULT_CODEC, fast, LZ4, fast, BEST_COMPRESSION_CODEC, small, ZLIB, small);
   }
 
   @Override

@@ -63,7 +63,7 @@ final class MetaEmbedResizeFilter implements ActionFilter {
         + resize.getSourceIndex()
         + "] has ["
         + sourceValue
-        + "], so [" 
+        + "], so ["
         + resize.getTargetIndexRequest().index()
         + "] must too (leave the setting out to keep it)";
   }

@@ -33,6 +33,7 @@ public final class MetaEmbedSettings {
 
   /** Default of {@link #MAX_QUERY_VECTORS}. */
   public static final int DEFAULT_MAX_QUERY_VECTORS = 128;
+
   /** Largest value {@link #MAX_QUERY_VECTORS} accepts. */
   public static final int LIMIT_MAX_QUERY_VECTORS = 4096;
 

@@ -116,7 +116,8 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
             .setValidator(v -> checkRange("dims", v, MetaEmbedField.MAX_DIMENSION))
             .alwaysSerialize();
     private final Parameter<Integer> maxVectors =
-        Parameter.intParam("max_vectors", false, mapper -> toType(mapper).fieldType().maxVectors(), 64)
+        Parameter.intParam(
+                "max_vectors", false, mapper -> toType(mapper).fieldType().maxVectors(), 64)
             .setValidator(v -> checkRange("max_vectors", v, MetaEmbedField.MAX_VECTORS))
             .alwaysSerialize();
     private final Parameter<String> similarity =
@@ -139,8 +140,7 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
         Parameter.intParam("m", false, mapper -> toType(mapper).m, 16)
             .setValidator(v -> checkRange("m", v, 512));
     private final Parameter<Integer> efConstruction =
-        Parameter.intParam(
-                "ef_construction", false, mapper -> toType(mapper).efConstruction, 100)
+        Parameter.intParam("ef_construction", false, mapper -> toType(mapper).efConstruction, 100)
             .setValidator(v -> checkRange("ef_construction", v, 3200));
     private final Parameter<Map<String, String>> meta = Parameter.metaParam();
 
@@ -158,7 +158,11 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
       if (copyTo.build().copyToFields().isEmpty() == false
           || multiFieldsBuilder.build(this, context).iterator().hasNext()) {
         throw new MapperParsingException(
-            "field [" + name + "] of type [" + CONTENT_TYPE + "] supports neither [copy_to] nor [fields]");
+            "field ["
+                + name
+                + "] of type ["
+                + CONTENT_TYPE
+                + "] supports neither [copy_to] nor [fields]");
       }
       MetaEmbedVectorFieldType type =
           new MetaEmbedVectorFieldType(

@@ -39,7 +39,8 @@ import org.opensearch.test.OpenSearchIntegTestCase.Scope;
  * change any result.
  */
 @ClusterScope(scope = Scope.TEST, numDataNodes = 2, numClientNodes = 0)
-@SuppressCodecs("*") // the index picks one of OpenSearch's codecs at random, never a Lucene test codec
+@SuppressCodecs(
+    "*") // the index picks one of OpenSearch's codecs at random, never a Lucene test codec
 public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
   private static final int DOCS = 3000;
   private static final int K = 10;
@@ -87,7 +88,10 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
             .put("index.number_of_shards", 3)
             .put("index.number_of_replicas", 1)
             .build();
-    assertAcked(prepareCreate(RandomPages.INDEX).setSettings(settings).setMapping(RandomPages.mapping(storage)));
+    assertAcked(
+        prepareCreate(RandomPages.INDEX)
+            .setSettings(settings)
+            .setMapping(RandomPages.mapping(storage)));
     ensureGreen(RandomPages.INDEX);
   }
 
@@ -95,7 +99,11 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
     for (int from = 0; from < pages.size(); from += 500) {
       BulkRequestBuilder bulk = client().prepareBulk();
       for (RandomPages.Page page : pages.subList(from, Math.min(pages.size(), from + 500))) {
-        bulk.add(client().prepareIndex(RandomPages.INDEX).setId(page.id()).setSource(RandomPages.source(page)));
+        bulk.add(
+            client()
+                .prepareIndex(RandomPages.INDEX)
+                .setId(page.id())
+                .setSource(RandomPages.source(page)));
       }
       assertFalse(bulk.get().buildFailureMessage(), bulk.get().hasFailures());
       if (randomBoolean()) {
@@ -103,7 +111,15 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
       }
     }
     refresh(RandomPages.INDEX);
-    assertEquals(pages.size(), client().prepareSearch(RandomPages.INDEX).setSize(0).get().getHits().getTotalHits().value());
+    assertEquals(
+        pages.size(),
+        client()
+            .prepareSearch(RandomPages.INDEX)
+            .setSize(0)
+            .get()
+            .getHits()
+            .getTotalHits()
+            .value());
   }
 
   /**
@@ -118,8 +134,11 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
           try (Engine.Searcher searcher = shard.acquireSearcher("test")) {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
               FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(RandomPages.FIELD);
-              assertEquals(MetaEmbedVectorsFormat.NAME, info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
-              MetaEmbedVectorValues values = MetaEmbedVectorValues.get(leaf.reader(), RandomPages.FIELD);
+              assertEquals(
+                  MetaEmbedVectorsFormat.NAME,
+                  info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
+              MetaEmbedVectorValues values =
+                  MetaEmbedVectorValues.get(leaf.reader(), RandomPages.FIELD);
               assertEquals("OffHeapMetaEmbedVectorValues", values.getClass().getSimpleName());
               leaves++;
             }
@@ -131,20 +150,25 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
   }
 
   /** Exact search, every budget, with and without a filter: hits equal the Lucene reference. */
-  private Map<String, Map<String, Float>> checkAgainstReference(List<float[][]> queries, LuceneReference reference)
-      throws Exception {
+  private Map<String, Map<String, Float>> checkAgainstReference(
+      List<float[][]> queries, LuceneReference reference) throws Exception {
     Map<String, Map<String, Float>> results = new LinkedHashMap<>();
     for (int q = 0; q < queries.size(); q++) {
       for (int[] budget : BUDGETS) {
         for (String lang : new String[] {null, "en"}) {
           LateInteractionQueryBuilder query =
-              new LateInteractionQueryBuilder(RandomPages.FIELD, queries.get(q)).k(K).budget(budget[0], budget[1]).exact(true);
+              new LateInteractionQueryBuilder(RandomPages.FIELD, queries.get(q))
+                  .k(K)
+                  .budget(budget[0], budget[1])
+                  .exact(true);
           if (lang != null) {
             query.filter(QueryBuilders.termQuery("lang", lang));
           }
           Map<String, Float> got = search(query, K);
-          Map<String, Float> want = reference.exactTopK(queries.get(q), budget[0], budget[1], K, lang);
-          assertSameHits("query " + q + " budget " + budget[0] + "," + budget[1] + " lang " + lang, want, got);
+          Map<String, Float> want =
+              reference.exactTopK(queries.get(q), budget[0], budget[1], K, lang);
+          assertSameHits(
+              "query " + q + " budget " + budget[0] + "," + budget[1] + " lang " + lang, want, got);
           results.put(q + "/" + budget[0] + "," + budget[1] + "/" + lang, got);
         }
       }
@@ -155,7 +179,12 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
   /** Graph candidates: every hit is a real document with its true score; recall is high. */
   private void checkApproximateSearch(float[][] query, LuceneReference reference) throws Exception {
     Map<String, Float> got =
-        search(new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).budget(4, 8).numCandidates(200), K);
+        search(
+            new LateInteractionQueryBuilder(RandomPages.FIELD, query)
+                .k(K)
+                .budget(4, 8)
+                .numCandidates(200),
+            K);
     Map<String, Float> all = reference.exactTopK(query, 4, 8, DOCS, null);
     Map<String, Float> want = reference.exactTopK(query, 4, 8, K, null);
     assertEquals(K, got.size());
@@ -167,19 +196,29 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
     logger.info("approximate recall@{} {}/{}", K, found, K);
     assertTrue("recall " + found + "/" + K, found >= K - 2);
     // the prune cascade: hits still carry their true (4,8) scores, on every shard
-    Map<String, Float> pruned = search(
-        new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).budget(4, 8).numCandidates(200).prune(1, 2, 2 * K), K);
+    Map<String, Float> pruned =
+        search(
+            new LateInteractionQueryBuilder(RandomPages.FIELD, query)
+                .k(K)
+                .budget(4, 8)
+                .numCandidates(200)
+                .prune(1, 2, 2 * K),
+            K);
     assertEquals(K, pruned.size());
     for (Map.Entry<String, Float> hit : pruned.entrySet()) {
-      assertEquals("true score of pruned hit " + hit.getKey(), all.get(hit.getKey()), hit.getValue(), 1e-5f);
+      assertEquals(
+          "true score of pruned hit " + hit.getKey(), all.get(hit.getKey()), hit.getValue(), 1e-5f);
     }
   }
 
   /** Inside bool with a match clause: hits keep their late-interaction score plus the match part. */
   private void checkHybridBool(float[][] query, LuceneReference reference) throws Exception {
-    LateInteractionQueryBuilder late = new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).exact(true);
-    QueryBuilder hybrid = QueryBuilders.boolQuery().must(late).should(QueryBuilders.matchQuery("title", "grep"));
-    SearchResponse response = client().prepareSearch(RandomPages.INDEX).setQuery(hybrid).setSize(3 * K).get();
+    LateInteractionQueryBuilder late =
+        new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).exact(true);
+    QueryBuilder hybrid =
+        QueryBuilders.boolQuery().must(late).should(QueryBuilders.matchQuery("title", "grep"));
+    SearchResponse response =
+        client().prepareSearch(RandomPages.INDEX).setQuery(hybrid).setSize(3 * K).get();
     assertNoFailures(response);
     Map<String, Float> all = reference.exactTopK(query, 8, RandomPages.MAX_VECTORS, DOCS, null);
     assertTrue(response.getHits().getHits().length > 0);
@@ -188,7 +227,9 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
       float lateScore = all.get(hit.getId());
       boolean matches = ((String) hit.getSourceAsMap().get("title")).contains("grep");
       if (matches) {
-        assertTrue(hit.getId() + " " + hit.getScore() + " vs " + lateScore, hit.getScore() > lateScore + 1e-4f);
+        assertTrue(
+            hit.getId() + " " + hit.getScore() + " vs " + lateScore,
+            hit.getScore() > lateScore + 1e-4f);
       } else {
         assertEquals(hit.getId(), lateScore, hit.getScore(), 1e-5f);
       }
@@ -199,7 +240,11 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
     SearchResponse response =
         client()
             .prepareSearch(RandomPages.INDEX)
-            .setQuery(new LateInteractionQueryBuilder(RandomPages.FIELD, query).k(K).budget(2, 4).exact(true))
+            .setQuery(
+                new LateInteractionQueryBuilder(RandomPages.FIELD, query)
+                    .k(K)
+                    .budget(2, 4)
+                    .exact(true))
             .setExplain(true)
             .setSize(3)
             .get();
@@ -207,12 +252,14 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
     for (SearchHit hit : response.getHits()) {
       assertTrue(hit.getExplanation().isMatch());
       assertEquals(hit.getScore(), hit.getExplanation().getValue().floatValue(), 1e-6f);
-      assertTrue(hit.getExplanation().toString(), hit.getExplanation().toString().contains("MaxSim"));
+      assertTrue(
+          hit.getExplanation().toString(), hit.getExplanation().toString().contains("MaxSim"));
     }
   }
 
   private Map<String, Float> search(QueryBuilder query, int size) {
-    SearchResponse response = client().prepareSearch(RandomPages.INDEX).setQuery(query).setSize(size).get();
+    SearchResponse response =
+        client().prepareSearch(RandomPages.INDEX).setQuery(query).setSize(size).get();
     assertNoFailures(response);
     Map<String, Float> hits = new LinkedHashMap<>();
     for (SearchHit hit : response.getHits()) {
@@ -224,7 +271,8 @@ public class LateInteractionClusterTests extends OpenSearchIntegTestCase {
   private static void assertSameHits(String what, Map<String, Float> want, Map<String, Float> got) {
     assertEquals(what + ": ids", new ArrayList<>(want.keySet()), new ArrayList<>(got.keySet()));
     for (Map.Entry<String, Float> hit : want.entrySet()) {
-      assertEquals(what + ": score of " + hit.getKey(), hit.getValue(), got.get(hit.getKey()), 1e-5f);
+      assertEquals(
+          what + ": score of " + hit.getKey(), hit.getValue(), got.get(hit.getKey()), 1e-5f);
     }
   }
 }

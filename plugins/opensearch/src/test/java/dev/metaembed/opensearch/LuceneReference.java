@@ -38,7 +38,10 @@ final class LuceneReference implements Closeable {
   LuceneReference(List<RandomPages.Page> pages, VectorStorage storage) throws IOException {
     FieldType type =
         MetaEmbedField.createFieldType(
-            RandomPages.DIMS, RandomPages.MAX_VECTORS, VectorSimilarityFunction.DOT_PRODUCT, storage);
+            RandomPages.DIMS,
+            RandomPages.MAX_VECTORS,
+            VectorSimilarityFunction.DOT_PRODUCT,
+            storage);
     try (IndexWriter writer =
         new IndexWriter(directory, new IndexWriterConfig().setCodec(new MetaEmbedCodec()))) {
       for (RandomPages.Page page : pages) {
@@ -54,8 +57,8 @@ final class LuceneReference implements Closeable {
   }
 
   /** Exact top k (id → score), best first; only documents of {@code lang} when it is not null. */
-  Map<String, Float> exactTopK(float[][] query, int queryBudget, int documentBudget, int k, String lang)
-      throws IOException {
+  Map<String, Float> exactTopK(
+      float[][] query, int queryBudget, int documentBudget, int k, String lang) throws IOException {
     LateInteractionQuery.Builder builder =
         LateInteractionQuery.builder(RandomPages.FIELD, query)
             .k(k)

@@ -20,7 +20,9 @@ final class RandomPages {
   static final String FIELD = "page";
   static final int DIMS = 16;
   static final int MAX_VECTORS = 8;
-  private static final String[] WORDS = {"grep", "sed", "awk", "tar", "ssh", "curl", "find", "sort"};
+  private static final String[] WORDS = {
+    "grep", "sed", "awk", "tar", "ssh", "curl", "find", "sort"
+  };
 
   /** One document: its id, vectors (Matryoshka order), language and title. */
   record Page(String id, float[][] vectors, String lang, String title) {}
@@ -37,7 +39,8 @@ final class RandomPages {
         vectors[v] = near(topic, random); // coarse to fine, as MetaEmbed vectors are
       }
       String lang = random.nextInt(3) == 0 ? "de" : "en";
-      String title = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
+      String title =
+          WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
       pages.add(new Page(Integer.toString(i), vectors, lang, title));
     }
     return pages;

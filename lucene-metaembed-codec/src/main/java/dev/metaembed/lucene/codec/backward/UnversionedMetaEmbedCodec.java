@@ -23,7 +23,8 @@ public final class UnversionedMetaEmbedCodec extends FilterCodec {
   /** SPI name of the indexes this codec reads. */
   public static final String NAME = "MetaEmbed";
 
-  private final KnnVectorsFormat vectorsFormat = new ReadOnlyVectorsFormat(new MetaEmbedVectorsFormat());
+  private final KnnVectorsFormat vectorsFormat =
+      new ReadOnlyVectorsFormat(new MetaEmbedVectorsFormat());
 
   public UnversionedMetaEmbedCodec() {
     super(NAME, new Lucene104Codec()); // not Codec.forName: SPI is still loading here
@@ -45,8 +46,14 @@ public final class UnversionedMetaEmbedCodec extends FilterCodec {
 
     @Override
     public KnnVectorsWriter fieldsWriter(SegmentWriteState state) {
-      throw new UnsupportedOperationException("codec " + NAME + " only reads old indexes: write with "
-          + MetaEmbedCodec.class.getSimpleName() + " (" + MetaEmbedCodec.NAME + ")");
+      throw new UnsupportedOperationException(
+          "codec "
+              + NAME
+              + " only reads old indexes: write with "
+              + MetaEmbedCodec.class.getSimpleName()
+              + " ("
+              + MetaEmbedCodec.NAME
+              + ")");
     }
 
     @Override
