@@ -1,25 +1,28 @@
 package dev.metaembed.lucene.search;
 
-import java.util.Locale;
+import dev.metaembed.lucene.codec.VectorApiSupport;
 
 /**
  * The arithmetic of late interaction: dot products between query vectors and a contiguous block of
  * document vectors, reduced to the best value per query vector. Vectors are stored back to back
  * in flat arrays ({@code vector v} starts at {@code v * dim}). Implementations allocate nothing.
  *
- * <p>{@link #get()} is chosen once at startup: the Panama Vector API kernel when the {@code
- * jdk.incubator.vector} module is present and the hardware has vectors of at least 128 bits,
- * otherwise the plain-Java kernel. The system property {@code metaembed.maxsim.kernel} ({@code
- * panama} or {@code scalar}) overrides the choice. The two agree up to float rounding.
+ * <p>{@link #get()} follows {@link VectorApiSupport}, the rule the codec's decoding follows too:
+ * the Panama Vector API kernel when {@code jdk.incubator.vector} is added and usable, otherwise the
+ * plain-Java kernel; {@code -Dmetaembed.vector.api=panama|scalar} overrides it. The two agree up to
+ * float rounding.
  */
 public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxSimKernel {
-  private static final MaxSimKernel DEFAULT = choose(System.getProperty("metaembed.maxsim.kernel"));
-
   MaxSimKernel() {}
 
-  /** The kernel this JVM uses. */
+  /**
+   * The kernel this JVM uses.
+   *
+   * @throws IllegalArgumentException when {@code metaembed.vector.api} has a bad value
+   * @throws UnsupportedOperationException when it asks for {@code panama} and this JVM cannot run it
+   */
   public static MaxSimKernel get() {
-    return DEFAULT;
+    return VectorApiSupport.usePanama() ? PanamaSupport.kernel() : scalar();
   }
 
   /** The plain-Java kernel, available everywhere. */
@@ -30,28 +33,15 @@ public abstract sealed class MaxSimKernel permits ScalarMaxSimKernel, PanamaMaxS
   /**
    * The Panama Vector API kernel.
    *
-   * @throws UnsupportedOperationException when this JVM cannot run it (module {@code
-   *     jdk.incubator.vector} not added, or vectors narrower than 128 bits)
+   * @throws UnsupportedOperationException when this JVM cannot run it ({@link
+   *     VectorApiSupport#unavailableReason()})
    */
   public static MaxSimKernel panama() {
-    String missing = PanamaSupport.unavailableReason();
+    String missing = VectorApiSupport.unavailableReason();
     if (missing != null) {
       throw new UnsupportedOperationException("Panama MaxSim kernel unavailable: " + missing);
     }
     return PanamaSupport.kernel();
-  }
-
-  static MaxSimKernel choose(String requested) {
-    if (requested == null || requested.isBlank()) {
-      return PanamaSupport.unavailableReason() == null ? PanamaSupport.kernel() : scalar();
-    }
-    return switch (requested.trim().toLowerCase(Locale.ROOT)) {
-      case "panama" -> panama();
-      case "scalar" -> scalar();
-      default ->
-          throw new IllegalArgumentException(
-              "metaembed.maxsim.kernel must be panama or scalar, got \"" + requested + "\"");
-    };
   }
 
   /** A short name for logs and benchmark output, e.g. {@code panama(512 bit)}. */

@@ -22,10 +22,6 @@ final class PanamaMaxSimKernel extends MaxSimKernel {
 
   PanamaMaxSimKernel() {}
 
-  static int preferredVectorBits() {
-    return SPECIES.vectorBitSize();
-  }
-
   @Override
   public String name() {
     return "panama(" + SPECIES.vectorBitSize() + " bit)";
