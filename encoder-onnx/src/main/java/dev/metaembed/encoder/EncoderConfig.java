@@ -1,22 +1,15 @@
 package dev.metaembed.encoder;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * A model's encoding contract, read from {@code metaembed.json} in the model folder. The module
@@ -81,7 +74,31 @@ public record EncoderConfig(
    * @param vectors vectors per input (the number of meta tokens in meta-tokens mode)
    * @param metaTokenIds token ids appended after the text, in Matryoshka order (meta-tokens mode)
    */
-  public record Side(String prefix, int vectors, long[] metaTokenIds) {}
+  public record Side(String prefix, int vectors, long[] metaTokenIds) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Side other
+          && prefix.equals(other.prefix)
+          && vectors == other.vectors
+          && Arrays.equals(metaTokenIds, other.metaTokenIds);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(prefix, vectors, Arrays.hashCode(metaTokenIds));
+    }
+
+    @Override
+    public String toString() {
+      return "Side[prefix="
+          + prefix
+          + ", vectors="
+          + vectors
+          + ", metaTokenIds="
+          + Arrays.toString(metaTokenIds)
+          + "]";
+    }
+  }
 
   /**
    * Image preprocessing for a model with a {@code pixel_values} input.
@@ -92,7 +109,37 @@ public record EncoderConfig(
    * @param std per-channel standard deviation (RGB) divided by
    * @param layout "NCHW" or "NHWC"
    */
-  public record ImageConfig(int width, int height, float[] mean, float[] std, String layout) {}
+  public record ImageConfig(int width, int height, float[] mean, float[] std, String layout) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ImageConfig other
+          && width == other.width
+          && height == other.height
+          && Arrays.equals(mean, other.mean)
+          && Arrays.equals(std, other.std)
+          && layout.equals(other.layout);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(width, height, Arrays.hashCode(mean), Arrays.hashCode(std), layout);
+    }
+
+    @Override
+    public String toString() {
+      return "ImageConfig["
+          + width
+          + "x"
+          + height
+          + ", mean="
+          + Arrays.toString(mean)
+          + ", std="
+          + Arrays.toString(std)
+          + ", "
+          + layout
+          + "]";
+    }
+  }
 
   /**
    * Trained weights shipped next to a model whose ONNX file stays as published: a safetensors file
@@ -115,242 +162,20 @@ public record EncoderConfig(
    */
   public record Edit(String initializer, String appendRows, List<String> product) {}
 
-  private static final Set<String> INPUT_KEYS =
-      Set.of("input_ids", "attention_mask", "token_type_ids", "pixel_values");
-
   /**
-   * Reads {@code metaembed.json} from {@code modelDir}.
+   * Reads {@code metaembed.json} from {@code modelDir}: bound to {@link EncoderConfigJson} by Gson,
+   * then checked there, in one place.
    *
    * @throws IOException when the file is missing or unreadable
    * @throws IllegalArgumentException naming the file and the field when the content is invalid
    */
   public static EncoderConfig read(Path modelDir) throws IOException {
     Path file = modelDir.resolve(FILE_NAME);
-    JsonObject json;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      JsonElement root = JsonParser.parseReader(reader);
-      if (root.isJsonObject() == false) {
-        throw new IllegalArgumentException(file + ": must hold a JSON object");
-      }
-      json = root.getAsJsonObject();
+      return EncoderConfigJson.read(reader).toConfig(file);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(
           file.toString(), null, "no " + FILE_NAME + " in the model folder");
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getMessage(), e);
-    }
-    return new Parser(file, json).parse();
-  }
-
-  /** Reads fields from the JSON object, naming the file and field in every error. */
-  private record Parser(Path file, JsonObject json) {
-    EncoderConfig parse() {
-      Mode mode = parseField("mode", () -> Mode.parse(string(json, "mode")));
-      int dimension = positive(json, "dimension");
-      int maxLength = positive(json, "max_length");
-      Side query = side("query", mode, maxLength);
-      Side document = side("document", mode, maxLength);
-      return new EncoderConfig(
-          mode,
-          string(json, "model"),
-          string(json, "tokenizer"),
-          inputs(),
-          string(json, "output"),
-          dimension,
-          maxLength,
-          query,
-          document,
-          json.has("normalize")
-              ? parseField("normalize", () -> json.get("normalize").getAsBoolean())
-              : true,
-          json.has("image") ? image() : null,
-          json.has("max_batch_size") ? positive(json, "max_batch_size") : 0,
-          json.has("weights") ? weights() : null);
-    }
-
-    private Weights weights() {
-      JsonObject weights = object(json, "weights");
-      JsonArray array = parseField("weights.edits", () -> weights.getAsJsonArray("edits"));
-      if (array == null || array.isEmpty()) {
-        throw error("weights.edits", "must be a non-empty array of edits");
-      }
-      List<Edit> edits = new ArrayList<>();
-      Set<String> edited = new HashSet<>();
-      for (int i = 0; i < array.size(); i++) {
-        String path = "weights.edits[" + i + "]";
-        JsonElement element = array.get(i);
-        if (element.isJsonObject() == false) {
-          throw error(path, "must be an object");
-        }
-        Edit edit = edit(element.getAsJsonObject(), path);
-        if (edited.add(edit.initializer()) == false) {
-          throw error(path + ".initializer", "\"" + edit.initializer() + "\" is edited twice");
-        }
-        edits.add(edit);
-      }
-      return new Weights(string(weights, "file", "weights.file"), List.copyOf(edits));
-    }
-
-    private Edit edit(JsonObject edit, String path) {
-      String initializer = string(edit, "initializer", path + ".initializer");
-      boolean append = edit.has("append_rows");
-      if (append == edit.has("add_product")) {
-        throw error(path, "needs exactly one of \"append_rows\" and \"add_product\"");
-      }
-      if (append) {
-        return new Edit(initializer, string(edit, "append_rows", path + ".append_rows"), null);
-      }
-      JsonArray factors =
-          parseField(path + ".add_product", () -> edit.getAsJsonArray("add_product"));
-      if (factors == null || factors.size() != 2) {
-        throw error(path + ".add_product", "must name two tensors [A, B]");
-      }
-      List<String> names = new ArrayList<>();
-      for (int f = 0; f < 2; f++) {
-        int index = f;
-        names.add(parseField(path + ".add_product", () -> factors.get(index).getAsString()));
-      }
-      return new Edit(initializer, null, List.copyOf(names));
-    }
-
-    private Map<String, String> inputs() {
-      JsonObject inputs = object(json, "inputs");
-      Map<String, String> names = new java.util.TreeMap<>();
-      for (String key : inputs.keySet()) {
-        if (INPUT_KEYS.contains(key) == false) {
-          throw error("inputs." + key, "unknown input; known: " + INPUT_KEYS);
-        }
-        names.put(key, string(inputs, key, "inputs." + key));
-      }
-      for (String required : new String[] {"input_ids", "attention_mask"}) {
-        if (names.containsKey(required) == false) {
-          throw error("inputs." + required, "is required");
-        }
-      }
-      return Map.copyOf(names);
-    }
-
-    private Side side(String name, Mode mode, int maxLength) {
-      JsonObject side = object(json, name);
-      String prefix = side.has("prefix") ? string(side, "prefix", name + ".prefix") : "";
-      long[] ids = new long[0];
-      if (side.has("meta_token_ids")) {
-        JsonArray array =
-            parseField(name + ".meta_token_ids", () -> side.getAsJsonArray("meta_token_ids"));
-        ids = new long[array.size()];
-        for (int i = 0; i < ids.length; i++) {
-          int index = i;
-          ids[i] = parseField(name + ".meta_token_ids", () -> array.get(index).getAsLong());
-        }
-      }
-      int vectors = side.has("vectors") ? positive(side, "vectors", name + ".vectors") : ids.length;
-      if (mode == Mode.META_TOKENS) {
-        if (ids.length == 0) {
-          throw error(name + ".meta_token_ids", "is required in meta-tokens mode");
-        }
-        if (vectors != ids.length) {
-          throw error(
-              name + ".vectors", "is " + vectors + " but there are " + ids.length + " meta tokens");
-        }
-        if (ids.length >= maxLength) {
-          throw error(
-              name + ".meta_token_ids",
-              ids.length + " meta tokens leave no room for text in max_length " + maxLength);
-        }
-      } else if (vectors < 1) {
-        throw error(name + ".vectors", "is required in pooled mode");
-      }
-      return new Side(prefix, vectors, ids);
-    }
-
-    private ImageConfig image() {
-      JsonObject image = object(json, "image");
-      JsonArray size = parseField("image.size", () -> image.getAsJsonArray("size"));
-      if (size == null || size.size() != 2) {
-        throw error("image.size", "must be [width, height]");
-      }
-      String layout =
-          image.has("layout")
-              ? string(image, "layout", "image.layout").toUpperCase(Locale.ROOT)
-              : "NCHW";
-      if (layout.equals("NCHW") == false && layout.equals("NHWC") == false) {
-        throw error("image.layout", "must be \"NCHW\" or \"NHWC\", got \"" + layout + "\"");
-      }
-      int width = parseField("image.size", () -> size.get(0).getAsInt());
-      int height = parseField("image.size", () -> size.get(1).getAsInt());
-      if (width < 1 || height < 1) {
-        throw error("image.size", "must be positive");
-      }
-      return new ImageConfig(width, height, triple(image, "mean"), triple(image, "std"), layout);
-    }
-
-    private float[] triple(JsonObject image, String key) {
-      JsonArray array = parseField("image." + key, () -> image.getAsJsonArray(key));
-      if (array == null || array.size() != 3) {
-        throw error("image." + key, "must be three numbers (R, G, B)");
-      }
-      float[] values = new float[3];
-      for (int i = 0; i < 3; i++) {
-        int index = i;
-        values[i] = parseField("image." + key, () -> array.get(index).getAsFloat());
-      }
-      if (key.equals("std") && (values[0] <= 0 || values[1] <= 0 || values[2] <= 0)) {
-        throw error("image.std", "must be positive");
-      }
-      return values;
-    }
-
-    private JsonObject object(JsonObject parent, String key) {
-      JsonElement value = parent.get(key);
-      if (value == null || value.isJsonObject() == false) {
-        throw error(key, value == null ? "is missing" : "must be an object");
-      }
-      return value.getAsJsonObject();
-    }
-
-    private String string(JsonObject parent, String key) {
-      return string(parent, key, key);
-    }
-
-    private String string(JsonObject parent, String key, String path) {
-      JsonElement value = parent.get(key);
-      if (value == null
-          || value.isJsonPrimitive() == false
-          || value.getAsJsonPrimitive().isString() == false) {
-        throw error(path, value == null ? "is missing" : "must be a string");
-      }
-      return value.getAsString();
-    }
-
-    private int positive(JsonObject parent, String key) {
-      return positive(parent, key, key);
-    }
-
-    private int positive(JsonObject parent, String key, String path) {
-      JsonElement value = parent.get(key);
-      if (value == null) {
-        throw error(path, "is missing");
-      }
-      int number = parseField(path, value::getAsInt);
-      if (number < 1) {
-        throw error(path, "must be a positive integer, got " + number);
-      }
-      return number;
-    }
-
-    private <T> T parseField(String path, java.util.function.Supplier<T> read) {
-      try {
-        return read.get();
-      } catch (IllegalArgumentException
-          | IllegalStateException
-          | ClassCastException
-          | UnsupportedOperationException e) {
-        throw error(path, e.getMessage());
-      }
-    }
-
-    private IllegalArgumentException error(String path, String problem) {
-      return new IllegalArgumentException(file + ": field \"" + path + "\" " + problem);
     }
   }
 }

@@ -235,6 +235,11 @@ class TinyModelEncoderTest {
         json -> json.addProperty("mode", "magic"));
     assertBadField("field \"dimension\" is missing", json -> json.remove("dimension"));
     assertBadField(
+        "field \"dimension\" has the wrong type", json -> json.addProperty("dimension", true));
+    assertBadField(
+        "field \"query.meta_token_ids\" has the wrong type",
+        json -> json.getAsJsonObject("query").addProperty("meta_token_ids", "x"));
+    assertBadField(
         "field \"max_length\" must be a positive integer, got 0",
         json -> json.addProperty("max_length", 0));
     assertBadField(
@@ -289,6 +294,28 @@ class TinyModelEncoderTest {
   }
 
   private int variants;
+
+  @Test
+  void configurationsCompareByContent() throws IOException {
+    Path dir = Files.createDirectory(temp.resolve("same"));
+    TinyModel.variant(dir, json -> {});
+    EncoderConfig first = EncoderConfig.read(dir);
+    EncoderConfig second = EncoderConfig.read(dir);
+    assertEquals(first, second); // arrays in Side and ImageConfig compare by content
+    assertEquals(first.hashCode(), second.hashCode());
+    Path other = Files.createDirectory(temp.resolve("other"));
+    TinyModel.variant(
+        other, json -> json.getAsJsonObject("query").add("meta_token_ids", ids(7, 8, 9, 10)));
+    assertNotEquals(first.query(), EncoderConfig.read(other).query());
+  }
+
+  private static com.google.gson.JsonArray ids(long... values) {
+    com.google.gson.JsonArray array = new com.google.gson.JsonArray();
+    for (long v : values) {
+      array.add(v);
+    }
+    return array;
+  }
 
   private void assertBadField(
       String message, java.util.function.Consumer<com.google.gson.JsonObject> edit)
