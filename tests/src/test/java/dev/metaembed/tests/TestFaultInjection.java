@@ -82,8 +82,13 @@ public class TestFaultInjection extends LuceneTestCase {
     this.diskFull = diskFull;
     random = random();
     int rounds = ReliabilitySetup.iterations(SUITE_ROUNDS);
-    for (int round = 0; round < rounds; round++) {
+    // a seed whose rounds never hit a fault would test nothing: up to 8 more rounds until one does
+    // (disk full with a roomy headroom and small documents can go a whole round without failing)
+    for (int round = 0;
+        round < rounds || (counts.getOrDefault("opsFailed", 0) == 0 && round < rounds + 8);
+        round++) {
       round(atLeast(random, 80));
+      counts.merge("roundsRun", 1, Integer::sum);
     }
     String seed = RandomizedContext.current().getRunnerSeedAsString();
     System.out.println(
