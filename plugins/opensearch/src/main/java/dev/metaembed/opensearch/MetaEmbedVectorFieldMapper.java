@@ -7,9 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.opensearch.index.engine.EngineConfig;
 import org.opensearch.index.mapper.FieldMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.ParametrizedFieldMapper;
@@ -26,8 +24,8 @@ import org.opensearch.index.mapper.ParseContext;
  *
  * {@code dims} is required; the others default as shown ({@code similarity} defaults to {@code
  * cosine}). None can be changed once the field exists. The index must be created with {@code
- * index.metaembed: true} and use one of OpenSearch's own codecs ({@code index.codec} {@code
- * default}, {@code lz4}, {@code best_compression} or {@code zlib}).
+ * index.metaembed: true}; any {@code index.codec} whose vectors format is per field (every codec
+ * OpenSearch ships) carries the field ({@link MetaEmbedCodecService}).
  */
 public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
   /** The mapping type name. */
@@ -45,19 +43,6 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
                       + "] needs an index created with ["
                       + MetaEmbedSettings.INDEX_METAEMBED.getKey()
                       + ": true]");
-            }
-            String codec = EngineConfig.INDEX_CODEC_SETTING.get(context.getSettings());
-            if (MetaEmbedCodecService.CODEC_NAMES.contains(codec) == false) {
-              throw new MapperParsingException(
-                  "field ["
-                      + name
-                      + "] of type ["
-                      + CONTENT_TYPE
-                      + "] needs [index.codec] to be one of "
-                      + new TreeSet<>(MetaEmbedCodecService.CODEC_NAMES)
-                      + ", got ["
-                      + codec
-                      + "]");
             }
             return new Builder(name);
           });

@@ -96,16 +96,6 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
         "index.metaembed");
     assertBadRequest(
         () ->
-            prepareCreate("lucenecodec")
-                .setSettings(Settings.builder().put(METAEMBED).put("index.codec", "lucene_default"))
-                .setMapping(
-                    Map.of(
-                        "properties",
-                        Map.of("page", Map.of("type", "metaembed_vector", "dims", 4))))
-                .get(),
-        "[index.codec]");
-    assertBadRequest(
-        () ->
             prepareCreate("nodims")
                 .setSettings(METAEMBED)
                 .setMapping(
@@ -188,8 +178,26 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
             .isPresent());
   }
 
+  public void testACodecWithoutPerFieldVectorsIsRefusedByName() {
+    org.apache.lucene.codecs.Codec flat =
+        new org.apache.lucene.codecs.FilterCodec(
+            "Lucene104", org.apache.lucene.codecs.Codec.getDefault()) {
+          @Override
+          public org.apache.lucene.codecs.KnnVectorsFormat knnVectorsFormat() {
+            return new org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat();
+          }
+        };
+    IllegalArgumentException e =
+        expectThrows(
+            IllegalArgumentException.class, () -> MetaEmbedCodecService.wrap("flat", flat, null));
+    assertTrue(e.getMessage(), e.getMessage().contains("[index.codec] [flat] writes vectors with"));
+    assertTrue(
+        e.getMessage(), e.getMessage().contains("need a codec with a per-field vectors format"));
+  }
+
   public void testEveryOpenSearchCodecWritesTheField() throws Exception {
-    for (String codec : List.of("default", "lz4", "best_compression", "zlib")) {
+    // the service wraps whatever codec OpenSearch gives for the name, Lucene's own default too
+    for (String codec : List.of("default", "lz4", "best_compression", "zlib", "lucene_default")) {
       String index = "codec-" + codec.replace('_', '-');
       assertAcked(
           prepareCreate(index)
