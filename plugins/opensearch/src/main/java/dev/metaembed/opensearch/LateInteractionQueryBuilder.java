@@ -268,8 +268,33 @@ public final class LateInteractionQueryBuilder
                 + dims);
       }
     }
+    LateInteractionQuery.Builder query = luceneQuery(type.name());
+    if (filter != null) {
+      query.filter(filter.toQuery(context));
+    }
+    return query.build();
+  }
+
+  /**
+   * Checks every option that does not depend on the field (k, budgets, candidates, probes, prune)
+   * with the rules the shards apply, so that a bad request fails where it is parsed.
+   *
+   * @return this
+   * @throws IllegalArgumentException naming the option and the numbers
+   */
+  LateInteractionQueryBuilder validate() {
+    try {
+      luceneQuery(field).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("[" + NAME + "] " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** The Lucene query's options from this builder's, without the filter. */
+  private LateInteractionQuery.Builder luceneQuery(String luceneField) {
     LateInteractionQuery.Builder query =
-        LateInteractionQuery.builder(type.name(), queryVectors).k(k).probes(probes);
+        LateInteractionQuery.builder(luceneField, queryVectors).k(k).probes(probes);
     if (queryBudget != UNSET || documentBudget != UNSET) {
       query.budget(
           queryBudget == UNSET ? queryVectors.length : queryBudget,
@@ -284,10 +309,7 @@ public final class LateInteractionQueryBuilder
     if (pruneKeep != UNSET) {
       query.prune(pruneQuery, pruneDocument, pruneKeep);
     }
-    if (filter != null) {
-      query.filter(filter.toQuery(context));
-    }
-    return query.build();
+    return query;
   }
 
   @Override

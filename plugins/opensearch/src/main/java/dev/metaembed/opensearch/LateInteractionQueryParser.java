@@ -1,16 +1,20 @@
 package dev.metaembed.opensearch;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.xcontent.ObjectParser;
+import org.opensearch.core.xcontent.ObjectParser.ValueType;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.core.xcontent.XContentParser.Token;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 
-/** Reads a {@code late_interaction} query from the query DSL (see {@link LateInteractionQueryBuilder}). */
+/**
+ * Reads a {@code late_interaction} query from the query DSL (see {@link LateInteractionQueryBuilder})
+ * with OpenSearch's {@link ObjectParser}, then checks every option that does not depend on the
+ * field (k, budgets, candidates, probes, prune) where the request is parsed, with the same rules
+ * the shards apply ({@link LateInteractionQueryBuilder#validate()}).
+ */
 final class LateInteractionQueryParser {
   static final ParseField FIELD = new ParseField("field");
   static final ParseField QUERY_VECTORS = new ParseField("query_vectors");
@@ -26,161 +30,81 @@ final class LateInteractionQueryParser {
   static final ParseField PRUNE_KEEP = new ParseField("keep");
 
   private static final String NAME = LateInteractionQueryBuilder.NAME;
+  private static final int UNSET = LateInteractionQueryBuilder.UNSET;
+
+  /** {@code budget}: {query, document}. */
+  private static final ObjectParser<int[], Void> BUDGET_PARSER =
+      new ObjectParser<>("budget", () -> new int[] {UNSET, UNSET});
+
+  /** {@code prune}: {query, document, keep}, all three. */
+  private static final ObjectParser<int[], Void> PRUNE_PARSER =
+      new ObjectParser<>("prune", () -> new int[] {UNSET, UNSET, UNSET});
+
+  private static final ObjectParser<Options, Void> PARSER = new ObjectParser<>(NAME, Options::new);
+
+  static {
+    BUDGET_PARSER.declareInt((b, v) -> b[0] = v, BUDGET_QUERY);
+    BUDGET_PARSER.declareInt((b, v) -> b[1] = v, BUDGET_DOCUMENT);
+    PRUNE_PARSER.declareInt((p, v) -> p[0] = v, BUDGET_QUERY);
+    PRUNE_PARSER.declareInt((p, v) -> p[1] = v, BUDGET_DOCUMENT);
+    PRUNE_PARSER.declareInt((p, v) -> p[2] = v, PRUNE_KEEP);
+    PARSER.declareString((o, v) -> o.field = v, FIELD);
+    PARSER.declareField(
+        (o, v) -> o.queryVectors = v,
+        (p, c) -> VectorArrays.parse(p, "[" + NAME + "] [query_vectors]", Integer.MAX_VALUE),
+        QUERY_VECTORS,
+        ValueType.VALUE_ARRAY);
+    PARSER.declareInt((o, v) -> o.k = v, K);
+    PARSER.declareObject((o, v) -> o.budget = v, BUDGET_PARSER, BUDGET);
+    PARSER.declareInt((o, v) -> o.numCandidates = v, NUM_CANDIDATES);
+    PARSER.declareInt((o, v) -> o.probes = v, PROBES);
+    PARSER.declareBoolean((o, v) -> o.exact = v, EXACT);
+    PARSER.declareObject((o, v) -> o.prune = v, PRUNE_PARSER, PRUNE);
+    PARSER.declareObject(
+        (o, v) -> o.filter = v, (p, c) -> AbstractQueryBuilder.parseInnerQueryBuilder(p), FILTER);
+    PARSER.declareFloat((o, v) -> o.boost = v, AbstractQueryBuilder.BOOST_FIELD);
+    PARSER.declareString((o, v) -> o.queryName = v, AbstractQueryBuilder.NAME_FIELD);
+  }
 
   private LateInteractionQueryParser() {}
 
   /** Parses the object after {@code "late_interaction":}. */
   static LateInteractionQueryBuilder parse(XContentParser parser) throws IOException {
-    Options options = new Options();
-    for (Token token = parser.nextToken(); token != Token.END_OBJECT; token = parser.nextToken()) {
-      if (token != Token.FIELD_NAME) {
-        throw error(parser, "expected a field name, got " + token);
-      }
-      String name = parser.currentName();
-      parser.nextToken();
-      options.read(parser, name);
+    Options options = PARSER.parse(parser, null);
+    try {
+      return options.build().validate();
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
     }
-    return options.build(parser);
   }
 
-  /** What has been read so far. */
+  /** What was read. */
   private static final class Options {
     private String field;
     private float[][] queryVectors;
     private Integer k;
-    private int queryBudget = LateInteractionQueryBuilder.UNSET;
-    private int documentBudget = LateInteractionQueryBuilder.UNSET;
+    private int[] budget;
     private Integer numCandidates;
     private Integer probes;
     private boolean exact;
-    private int[] prune; // query, document, keep
+    private int[] prune;
     private QueryBuilder filter;
     private float boost = AbstractQueryBuilder.DEFAULT_BOOST;
     private String queryName;
 
-    void read(XContentParser parser, String name) throws IOException {
-      var handler = parser.getDeprecationHandler();
-      if (FIELD.match(name, handler)) {
-        field = parser.text();
-      } else if (QUERY_VECTORS.match(name, handler)) {
-        queryVectors = readVectors(parser);
-      } else if (K.match(name, handler)) {
-        k = parser.intValue();
-      } else if (BUDGET.match(name, handler)) {
-        readBudget(parser);
-      } else if (NUM_CANDIDATES.match(name, handler)) {
-        numCandidates = parser.intValue();
-      } else if (PROBES.match(name, handler)) {
-        probes = parser.intValue();
-      } else if (EXACT.match(name, handler)) {
-        exact = parser.booleanValue();
-      } else if (PRUNE.match(name, handler)) {
-        prune = readPrune(parser);
-      } else if (FILTER.match(name, handler)) {
-        filter = AbstractQueryBuilder.parseInnerQueryBuilder(parser);
-      } else if (AbstractQueryBuilder.BOOST_FIELD.match(name, handler)) {
-        boost = parser.floatValue();
-      } else if (AbstractQueryBuilder.NAME_FIELD.match(name, handler)) {
-        queryName = parser.text();
-      } else {
-        throw error(parser, "does not support [" + name + "]");
-      }
-    }
-
-    private void readBudget(XContentParser parser) throws IOException {
-      if (parser.currentToken() != Token.START_OBJECT) {
-        throw error(parser, "[budget] takes an object {\"query\": r_q, \"document\": r_c}");
-      }
-      for (Token token = parser.nextToken();
-          token != Token.END_OBJECT;
-          token = parser.nextToken()) {
-        String name = parser.currentName();
-        parser.nextToken();
-        if (BUDGET_QUERY.match(name, parser.getDeprecationHandler())) {
-          queryBudget = parser.intValue();
-        } else if (BUDGET_DOCUMENT.match(name, parser.getDeprecationHandler())) {
-          documentBudget = parser.intValue();
-        } else {
-          throw error(parser, "[budget] does not support [" + name + "]");
-        }
-      }
-    }
-
-    private static int[] readPrune(XContentParser parser) throws IOException {
-      String form = "[prune] takes an object {\"query\": r_q, \"document\": r_c, \"keep\": n}";
-      if (parser.currentToken() != Token.START_OBJECT) {
-        throw error(parser, form);
-      }
-      int[] prune = {
-        LateInteractionQueryBuilder.UNSET,
-        LateInteractionQueryBuilder.UNSET,
-        LateInteractionQueryBuilder.UNSET
-      };
-      for (Token token = parser.nextToken();
-          token != Token.END_OBJECT;
-          token = parser.nextToken()) {
-        String name = parser.currentName();
-        parser.nextToken();
-        if (BUDGET_QUERY.match(name, parser.getDeprecationHandler())) {
-          prune[0] = parser.intValue();
-        } else if (BUDGET_DOCUMENT.match(name, parser.getDeprecationHandler())) {
-          prune[1] = parser.intValue();
-        } else if (PRUNE_KEEP.match(name, parser.getDeprecationHandler())) {
-          prune[2] = parser.intValue();
-        } else {
-          throw error(parser, "[prune] does not support [" + name + "]");
-        }
-      }
-      for (int value : prune) {
-        if (value == LateInteractionQueryBuilder.UNSET) {
-          throw error(parser, form + ", all three");
-        }
-      }
-      return prune;
-    }
-
-    private static float[][] readVectors(XContentParser parser) throws IOException {
-      if (parser.currentToken() != Token.START_ARRAY) {
-        throw error(parser, "[query_vectors] takes an array of vectors (arrays of numbers)");
-      }
-      List<float[]> vectors = new ArrayList<>();
-      for (Token token = parser.nextToken(); token != Token.END_ARRAY; token = parser.nextToken()) {
-        if (token != Token.START_ARRAY) {
-          throw error(
-              parser, "[query_vectors] entry " + vectors.size() + " is not an array of numbers");
-        }
-        List<Float> values = new ArrayList<>();
-        for (Token t = parser.nextToken(); t != Token.END_ARRAY; t = parser.nextToken()) {
-          if (t != Token.VALUE_NUMBER) {
-            throw error(
-                parser,
-                "[query_vectors] entry " + vectors.size() + " holds " + t + ", not a number");
-          }
-          values.add(parser.floatValue());
-        }
-        float[] vector = new float[values.size()];
-        for (int i = 0; i < vector.length; i++) {
-          vector[i] = values.get(i);
-        }
-        vectors.add(vector);
-      }
-      return vectors.toArray(new float[0][]);
-    }
-
-    LateInteractionQueryBuilder build(XContentParser parser) {
+    LateInteractionQueryBuilder build() {
       if (field == null) {
-        throw error(parser, "requires [field]");
+        throw new IllegalArgumentException("[" + NAME + "] requires [field]");
       }
       if (queryVectors == null || queryVectors.length == 0) {
-        throw error(parser, "requires a non-empty [query_vectors]");
+        throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [query_vectors]");
       }
       LateInteractionQueryBuilder builder = new LateInteractionQueryBuilder(field, queryVectors);
       if (k != null) {
         builder.k(k);
       }
-      if (queryBudget != LateInteractionQueryBuilder.UNSET
-          || documentBudget != LateInteractionQueryBuilder.UNSET) {
-        builder.budget(queryBudget, documentBudget);
+      if (budget != null) {
+        builder.budget(budget[0], budget[1]);
       }
       if (numCandidates != null) {
         builder.numCandidates(numCandidates);
@@ -190,15 +114,20 @@ final class LateInteractionQueryParser {
       }
       builder.exact(exact).filter(filter);
       if (prune != null) {
+        for (int value : prune) {
+          if (value == UNSET) {
+            throw new IllegalArgumentException(
+                "["
+                    + NAME
+                    + "] [prune] takes an object {\"query\": r_q, \"document\": r_c, \"keep\": n},"
+                    + " all three");
+          }
+        }
         builder.prune(prune[0], prune[1], prune[2]);
       }
       builder.boost(boost);
       builder.queryName(queryName);
       return builder;
     }
-  }
-
-  private static ParsingException error(XContentParser parser, String message) {
-    return new ParsingException(parser.getTokenLocation(), "[" + NAME + "] " + message);
   }
 }

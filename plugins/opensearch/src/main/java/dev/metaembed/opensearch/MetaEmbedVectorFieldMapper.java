@@ -74,7 +74,8 @@ public final class MetaEmbedVectorFieldMapper extends ParametrizedFieldMapper {
   @Override
   protected void parseCreateField(ParseContext context) throws IOException {
     MetaEmbedVectorFieldType type = fieldType();
-    float[][] vectors = DocumentVectors.parse(context.parser(), type.name(), type.maxVectors());
+    float[][] vectors =
+        VectorArrays.parse(context.parser(), "field [" + type.name() + "]", type.maxVectors());
     if (vectors != null) {
       context.doc().add(new MetaEmbedField(type.name(), vectors, type.luceneType()));
     }

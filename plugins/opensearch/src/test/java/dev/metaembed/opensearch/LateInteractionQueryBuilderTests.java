@@ -78,31 +78,60 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": []}}",
         "non-empty [query_vectors]");
     assertParseError(
-        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [1, 2]}}",
-        "not an array of numbers");
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1], 2]}}",
+        "[query_vectors], vector 1: expected an array of numbers");
     assertParseError(
-        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[\"a\"]]}}",
-        "not a number");
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[\"1\"]]}}",
+        "[query_vectors], vector 0: expected a number, got VALUE_STRING");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": 3}}", "query_vectors");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"size\": 3}}",
-        "does not support [size]");
+        "unknown field [size]");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"budget\": 3}}",
-        "[budget] takes an object");
+        "budget");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"budget\": {\"q\": 1}}}",
-        "[budget] does not support [q]");
+        "unknown field [q]");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": 3}}",
-        "[prune] takes an object");
+        "prune");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": {\"query\": 1, \"keep\": 9}}}",
         "all three");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]], \"prune\": {\"top\": 1}}}",
-        "[prune] does not support [top]");
+        "unknown field [top]");
   }
 
+  /** k, budgets, candidates, probes and prune are checked where the request is parsed. */
+  public void testOptionsAreValidatedAtParseTime() {
+    String head =
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1, 0], [0, 1]], ";
+    assertParseError(head + "\"k\": 0}}", "k must be at least 1, got 0");
+    assertParseError(head + "\"budget\": {\"query\": 3, \"document\": 4}}}", "budget");
+    assertParseError(head + "\"budget\": {\"query\": 1, \"document\": 0}}}", "budget");
+    assertParseError(head + "\"num_candidates\": 0}}", "candidates must be at least 1, got 0");
+    assertParseError(head + "\"probes\": 3}}", "probes must be in 1..2, got 3");
+    assertParseError(
+        head + "\"k\": 10, \"prune\": {\"query\": 1, \"document\": 1, \"keep\": 5}}}",
+        "prune keep must be at least k (10), got 5");
+    assertParseError(
+        head + "\"exact\": true, \"prune\": {\"query\": 1, \"document\": 1, \"keep\": 50}}}",
+        "prune is approximate");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1, 0], [1]]}}", "page");
+  }
+
+  /** Documents and queries follow one rule: a single vector is accepted for both. */
+  public void testASingleVectorIsOneQueryVector() throws IOException {
+    assertEquals(
+        new LateInteractionQueryBuilder("page", new float[][] {{1f, 2f}}),
+        parse("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [1, 2]}}"));
+  }
+
+  /** A random query that passes validation (the parser refuses the others). */
   private LateInteractionQueryBuilder randomQuery() {
     float[][] vectors = new float[1 + random().nextInt(4)][3];
     for (float[] vector : vectors) {
@@ -110,11 +139,15 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
         vector[i] = random().nextFloat() - 0.5f;
       }
     }
+    int k = 1 + random().nextInt(50);
     LateInteractionQueryBuilder query =
-        new LateInteractionQueryBuilder(randomAlphaOfLength(5), vectors)
-            .k(1 + random().nextInt(50));
+        new LateInteractionQueryBuilder(randomAlphaOfLength(5), vectors).k(k);
+    int queryBudget = vectors.length;
+    int documentBudget = 64;
     if (randomBoolean()) {
-      query.budget(1 + random().nextInt(vectors.length), 1 + random().nextInt(64));
+      queryBudget = 1 + random().nextInt(vectors.length);
+      documentBudget = 1 + random().nextInt(64);
+      query.budget(queryBudget, documentBudget);
     }
     if (randomBoolean()) {
       query.numCandidates(1 + random().nextInt(500));
@@ -122,10 +155,13 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
     if (randomBoolean()) {
       query.filter(QueryBuilders.termQuery("lang", randomAlphaOfLength(2)));
     }
-    query.exact(randomBoolean()).probes(1 + random().nextInt(vectors.length));
-    if (randomBoolean()) {
+    boolean exact = randomBoolean();
+    query.exact(exact).probes(1 + random().nextInt(vectors.length));
+    if (exact == false && randomBoolean()) {
       query.prune(
-          1 + random().nextInt(vectors.length), 1 + random().nextInt(8), 1 + random().nextInt(100));
+          1 + random().nextInt(queryBudget),
+          1 + random().nextInt(documentBudget),
+          k + random().nextInt(100));
     }
     if (randomBoolean()) {
       query.boost(1.5f).queryName("q");
@@ -147,7 +183,14 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
       all.append(' ').append(cause.getMessage());
       cause = cause.getCause();
     }
-    assertTrue(e instanceof ParsingException || e.getCause() instanceof ParsingException);
+    // both are 400s: ObjectParser's XContentParseException and the validation's ParsingException
+    boolean badRequest = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      badRequest |=
+          t instanceof ParsingException
+              || t instanceof org.opensearch.core.xcontent.XContentParseException;
+    }
+    assertTrue(e.toString(), badRequest);
     assertTrue(messagePart + " not in:" + all, all.toString().contains(messagePart));
   }
 }
