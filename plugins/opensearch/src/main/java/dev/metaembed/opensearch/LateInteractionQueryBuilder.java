@@ -292,7 +292,7 @@ public final class LateInteractionQueryBuilder
   }
 
   /** The Lucene query's options from this builder's, without the filter. */
-  private LateInteractionQuery.Builder luceneQuery(String luceneField) {
+  LateInteractionQuery.Builder luceneQuery(String luceneField) {
     LateInteractionQuery.Builder query =
         LateInteractionQuery.builder(luceneField, queryVectors).k(k).probes(probes);
     if (queryBudget != UNSET || documentBudget != UNSET) {
