@@ -148,7 +148,12 @@ public class TestCrashRecovery extends LuceneTestCase {
         case MID_METAEMBED_WRITE -> {
           makeSegments();
           // vectors stream into .mvd while documents are added; .mvm and the rest at flush or merge
-          crashAt.arm(500, "MetaEmbedVectorsWriter.", "PrefixFieldWriter.", "PrefixStoreOutput.");
+          crashAt.arm(
+              500,
+              "MetaEmbedVectorsWriter.",
+              "PrefixFieldWriter.",
+              "PrefixVectorEncoder.",
+              "PrefixFieldLayout.");
           operations(TestUtil.nextInt(random, 1, 10));
           if (random.nextBoolean()) {
             writer.forceMerge(1);

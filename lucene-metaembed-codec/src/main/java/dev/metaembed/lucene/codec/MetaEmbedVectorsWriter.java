@@ -115,10 +115,10 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
   /** Streams the merged documents' vectors straight into {@code .mvd}, in merged doc order. */
   private void mergePrefixes(FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState mergeState)
       throws IOException {
-    long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+    long vectorsOffset = data.alignFilePointer(PrefixFieldLayout.VECTORS_ALIGNMENT);
     PrefixMerger merged = new PrefixMerger();
     merged.merge(fieldInfo, shape, mergeState, data);
-    PrefixStoreOutput.writeField(
+    PrefixFieldLayout.writeField(
         meta,
         data,
         fieldInfo,
@@ -126,8 +126,7 @@ final class MetaEmbedVectorsWriter extends KnnVectorsWriter {
         state.segmentInfo.maxDoc(),
         vectorsOffset,
         merged.docs,
-        merged.counts,
-        merged.docCount);
+        merged.counts);
   }
 
   /**

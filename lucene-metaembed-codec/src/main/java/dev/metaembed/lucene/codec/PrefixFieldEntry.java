@@ -2,6 +2,7 @@ package dev.metaembed.lucene.codec;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.lucene95.OrdToDocDISIReaderConfiguration;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsReader;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
@@ -109,10 +110,10 @@ record PrefixFieldEntry(
 
   private static VectorSimilarityFunction readSimilarity(IndexInput meta) throws IOException {
     int ord = meta.readInt();
-    if (ord < 0 || ord >= PrefixStoreOutput.SIMILARITY_FUNCTIONS.size()) {
+    if (ord < 0 || ord >= Lucene99HnswVectorsReader.SIMILARITY_FUNCTIONS.size()) {
       throw new CorruptIndexException("invalid similarity function id " + ord, meta);
     }
-    return PrefixStoreOutput.SIMILARITY_FUNCTIONS.get(ord);
+    return Lucene99HnswVectorsReader.SIMILARITY_FUNCTIONS.get(ord);
   }
 
   private static void checkCounts(

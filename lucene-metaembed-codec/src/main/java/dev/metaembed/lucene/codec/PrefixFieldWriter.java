@@ -10,7 +10,6 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
-import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
 
@@ -33,12 +32,10 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   private final IndexOutput temp; // null when writing straight into .mvd
   private final IndexOutput sink;
   private final long directOffset;
-  private final PrefixStoreOutput encoder;
+  private final PrefixVectorEncoder encoder;
   private final DocsWithFieldSet docs = new DocsWithFieldSet();
   private final float[] firstVector;
-  private byte[] counts = new byte[0];
-  private int docCount;
-  private long totalVectors;
+  private final VectorCounts counts = new VectorCounts();
   private int lastDocID = -1;
 
   /** The failure of a write to the sink, or null: a later flush must fail with it. */
@@ -62,11 +59,11 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     this.shape = shape;
     this.graphField = graphField;
     this.directory = directory;
-    this.encoder = new PrefixStoreOutput(shape);
+    this.encoder = new PrefixVectorEncoder(shape);
     this.firstVector = new float[shape.dimension()];
     if (data != null) {
       this.temp = null;
-      this.directOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+      this.directOffset = data.alignFilePointer(PrefixFieldLayout.VECTORS_ALIGNMENT);
       this.sink = data;
     } else {
       this.temp = directory.createTempOutput(segmentName, "metaembed_" + fieldInfo.number, context);
@@ -91,9 +88,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
     System.arraycopy(flat, 0, firstVector, 0, firstVector.length);
     graphField.addValue(docID, firstVector);
     docs.add(docID);
-    counts = ArrayUtil.grow(counts, docCount + 1);
-    counts[docCount++] = (byte) count;
-    totalVectors += count;
+    counts.add(count);
     lastDocID = docID;
   }
 
@@ -115,12 +110,12 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
       return;
     }
     temp.close();
-    long vectorsOffset = data.alignFilePointer(PrefixStoreOutput.VECTORS_ALIGNMENT);
+    long vectorsOffset = data.alignFilePointer(PrefixFieldLayout.VECTORS_ALIGNMENT);
     try (IndexInput in = directory.openInput(temp.getName(), IOContext.READONCE)) {
       if (sortMap == null) {
-        data.copyBytes(in, totalVectors * shape.bytesPerVector());
-        PrefixStoreOutput.writeField(
-            meta, data, fieldInfo, shape, maxDoc, vectorsOffset, docs, counts, docCount);
+        data.copyBytes(in, counts.total() * shape.bytesPerVector());
+        PrefixFieldLayout.writeField(
+            meta, data, fieldInfo, shape, maxDoc, vectorsOffset, docs, counts);
       } else {
         writeSorted(in, meta, data, maxDoc, vectorsOffset, sortMap);
       }
@@ -131,7 +126,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   /** The vectors are already in place in {@code data}: only the doc ids, starts and entry remain. */
   private void flushDirect(IndexOutput meta, IndexOutput data, int maxDoc, Sorter.DocMap sortMap)
       throws IOException {
-    long expectedEnd = directOffset + totalVectors * shape.bytesPerVector();
+    long expectedEnd = directOffset + counts.total() * shape.bytesPerVector();
     if (sortMap != null || data != sink || data.getFilePointer() != expectedEnd) {
       throw new IllegalStateException(
           "field \""
@@ -142,8 +137,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
               + ", expected "
               + expectedEnd);
     }
-    PrefixStoreOutput.writeField(
-        meta, data, fieldInfo, shape, maxDoc, directOffset, docs, counts, docCount);
+    PrefixFieldLayout.writeField(meta, data, fieldInfo, shape, maxDoc, directOffset, docs, counts);
   }
 
   private void writeSorted(
@@ -154,23 +148,17 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
       long vectorsOffset,
       Sorter.DocMap sortMap)
       throws IOException {
-    int[] newToOld = new int[docCount];
+    int[] newToOld = new int[counts.size()];
     DocsWithFieldSet sortedDocs = new DocsWithFieldSet();
     KnnVectorsWriter.mapOldOrdToNewOrd(docs, sortMap, null, newToOld, sortedDocs);
-    long[] starts = new long[docCount + 1];
-    for (int ord = 0; ord < docCount; ord++) {
-      starts[ord + 1] = starts[ord] + counts[ord];
-    }
-    byte[] sortedCounts = new byte[docCount];
+    long[] starts = counts.starts();
     long bytesPerVector = shape.bytesPerVector();
-    for (int ord = 0; ord < docCount; ord++) {
-      int old = newToOld[ord];
+    for (int old : newToOld) {
       in.seek(starts[old] * bytesPerVector);
-      data.copyBytes(in, counts[old] * bytesPerVector);
-      sortedCounts[ord] = counts[old];
+      data.copyBytes(in, counts.get(old) * bytesPerVector);
     }
-    PrefixStoreOutput.writeField(
-        meta, data, fieldInfo, shape, maxDoc, vectorsOffset, sortedDocs, sortedCounts, docCount);
+    PrefixFieldLayout.writeField(
+        meta, data, fieldInfo, shape, maxDoc, vectorsOffset, sortedDocs, counts.reorder(newToOld));
   }
 
   /** Closes and removes the temporary file; safe to call more than once and after failures. */
@@ -186,9 +174,9 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
   long ownBytesUsed() {
     return SHALLOW_SIZE
         + docs.ramBytesUsed()
-        + RamUsageEstimator.sizeOf(counts)
+        + counts.ramBytesUsed()
         + RamUsageEstimator.sizeOf(firstVector)
-        + shape.bytesPerVector() * shape.maxVectors(); // the encoder's buffer
+        + encoder.bufferBytes();
   }
 
   @Override

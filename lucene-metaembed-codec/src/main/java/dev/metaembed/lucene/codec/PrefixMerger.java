@@ -13,7 +13,6 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.MergeState;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.DataOutput;
-import org.apache.lucene.util.ArrayUtil;
 
 /**
  * Writes one field's merged prefix store vectors in merged doc order. A source segment written by
@@ -26,8 +25,7 @@ import org.apache.lucene.util.ArrayUtil;
  */
 final class PrefixMerger {
   final DocsWithFieldSet docs = new DocsWithFieldSet();
-  byte[] counts = new byte[0];
-  int docCount;
+  final VectorCounts counts = new VectorCounts();
 
   /** Appends the merged vectors of {@code fieldInfo} to {@code out}. */
   void merge(FieldInfo fieldInfo, MetaEmbedFieldShape shape, MergeState state, DataOutput out)
@@ -43,8 +41,7 @@ final class PrefixMerger {
     for (Source source = merger.next(); source != null; source = merger.next()) {
       int count = source.write(out);
       docs.add(source.mappedDocID);
-      counts = ArrayUtil.grow(counts, docCount + 1);
-      counts[docCount++] = (byte) count;
+      counts.add(count);
     }
   }
 
@@ -118,7 +115,7 @@ final class PrefixMerger {
     private final KnnVectorValues.DocIndexIterator iterator;
     private final String field;
     private final MetaEmbedFieldShape shape;
-    private final PrefixStoreOutput encoder;
+    private final PrefixVectorEncoder encoder;
 
     FlatSource(
         MergeState.DocMap docMap, FloatVectorValues flat, String field, MetaEmbedFieldShape shape) {
@@ -127,7 +124,7 @@ final class PrefixMerger {
       this.iterator = flat.iterator();
       this.field = field;
       this.shape = shape;
-      this.encoder = new PrefixStoreOutput(shape);
+      this.encoder = new PrefixVectorEncoder(shape);
     }
 
     @Override

@@ -94,6 +94,23 @@ public class TestLuceneSeams extends LuceneTestCase {
         Version.LATEST.toString());
   }
 
+  /**
+   * The prefix store writes Lucene's own similarity numbers ({@code
+   * Lucene99HnswVectorsReader.SIMILARITY_FUNCTIONS}); the format's Javadoc gives them as 0..3, and
+   * indexes already written hold them: they must never move.
+   */
+  public void testSimilarityNumbersAreTheFormatsOwn() {
+    assertEquals(
+        seam("Lucene99HnswVectorsReader.SIMILARITY_FUNCTIONS"),
+        java.util.List.of(
+            VectorSimilarityFunction.EUCLIDEAN,
+            VectorSimilarityFunction.DOT_PRODUCT,
+            VectorSimilarityFunction.COSINE,
+            VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT),
+        org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsReader.SIMILARITY_FUNCTIONS.subList(
+            0, 4));
+  }
+
   public void testFieldInfoViewCarriesEveryProperty() throws Exception {
     Constructor<?> constructor = onlyPublicConstructor(FieldInfo.class);
     assertEquals(seam("FieldInfo's constructor parameters"), 18, constructor.getParameterCount());
