@@ -19,7 +19,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * <p>Lucene's indexing chain accepts float vectors only as a {@link KnnFloatVectorField}, so this
  * field is one: its Lucene vector is the document's vectors flattened and padded to {@code
  * 64 × dimension + maxVectors − 1} components, a length that identifies the field's shape (see
- * {@link PaddedVectors}), which {@link
+ * {@link FlatPadding}), which {@link
  * MetaEmbedVectorsFormat} splits back into the prefix store and the HNSW graph over vector 0. A
  * component equal to {@code -0.0f} is stored as {@code +0.0f}; every other value is stored exactly.
  *
@@ -109,6 +109,6 @@ public class MetaEmbedField extends KnnFloatVectorField {
       throw new IllegalArgumentException(
           "field \"" + name + "\": the type must come from MetaEmbedField.createFieldType");
     }
-    return PaddedVectors.flatten(name, vectors, shape, type.vectorSimilarityFunction());
+    return FlatPadding.flatten(name, vectors, shape, type.vectorSimilarityFunction());
   }
 }

@@ -56,7 +56,7 @@ public abstract class MetaEmbedVectorValues {
     FloatVectorValues flat = reader.getFloatVectorValues(field);
     return flat == null || flat.size() == 0
         ? null
-        : new PaddedMetaEmbedVectorValues(field, flat, shape, info.getVectorSimilarityFunction());
+        : new FlatAsMetaEmbedValues(field, flat, shape, info.getVectorSimilarityFunction());
   }
 
   /**

@@ -75,7 +75,7 @@ import org.apache.lucene.index.SegmentWriteState;
  * makes the length determine the shape, so Lucene itself rejects a document whose (dimension,
  * maxVectors) differs from the field's, even when {@code maxVectors × dimension} is the same. The
  * document's vectors come first; the rest is {@code -0.0f}, a value real vectors never hold (see
- * {@link PaddedVectors}), so the writer recovers the true vector count and stores only the real
+ * {@link FlatPadding}), so the writer recovers the true vector count and stores only the real
  * vectors: a short document costs only its own vectors on disk. Reading the field through {@code
  * LeafReader.getFloatVectorValues} returns the same flat form; {@link MetaEmbedVectorValues}
  * returns the vectors themselves.

@@ -160,7 +160,7 @@ final class MetaEmbedVectorsReader extends KnnVectorsReader implements HnswGraph
     if (store == null) {
       return graphReader.getFloatVectorValues(field);
     }
-    return new PaddedFloatVectorValues(store);
+    return new PrefixStoreAsFlatValues(store);
   }
 
   @Override

@@ -78,7 +78,7 @@ final class PrefixFieldWriter extends KnnFieldVectorsWriter<float[]> {
       throw new IllegalArgumentException(
           "field \"" + fieldInfo.name + "\" appears more than once in this document");
     }
-    int count = PaddedVectors.vectorCount(fieldInfo.name, flat, shape);
+    int count = FlatPadding.vectorCount(fieldInfo.name, flat, shape);
     try {
       encoder.writeVectors(sink, flat, count);
     } catch (Throwable t) {

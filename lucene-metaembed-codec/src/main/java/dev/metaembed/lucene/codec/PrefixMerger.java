@@ -65,7 +65,7 @@ final class PrefixMerger {
       }
     }
     FloatVectorValues flat = reader.getFloatVectorValues(fieldInfo.name);
-    if (flat instanceof PaddedFloatVectorValues padded
+    if (flat instanceof PrefixStoreAsFlatValues padded
         && padded.store.entry.shape().storage() == shape.storage()) {
       // a wrapper around a segment of this format (e.g. SlowCodecReaderWrapper): same docs, own
       // store
@@ -135,7 +135,7 @@ final class PrefixMerger {
     @Override
     int write(DataOutput out) throws IOException {
       float[] vectors = flat.vectorValue(iterator.index());
-      int count = PaddedVectors.vectorCount(field, vectors, shape);
+      int count = FlatPadding.vectorCount(field, vectors, shape);
       encoder.writeVectors(out, vectors, count);
       return count;
     }

@@ -60,7 +60,7 @@ public class TestMetaEmbedIndexOperations extends LuceneTestCase {
             MetaEmbedVectorValues.get(wrapped, "page") instanceof OffHeapMetaEmbedVectorValues);
         LeafReader slow = SlowCodecReaderWrapper.wrap(wrapped); // hides the codec's reader
         assertSameVectors(slow);
-        assertTrue(MetaEmbedVectorValues.get(slow, "page") instanceof PaddedMetaEmbedVectorValues);
+        assertTrue(MetaEmbedVectorValues.get(slow, "page") instanceof FlatAsMetaEmbedValues);
         assertOffHeapSizes(leaf);
       }
       TestUtil.checkIndex(target);

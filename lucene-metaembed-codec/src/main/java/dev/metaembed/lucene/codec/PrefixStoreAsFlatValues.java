@@ -6,16 +6,16 @@ import org.apache.lucene.index.FloatVectorValues;
 /**
  * A MetaEmbed field as Lucene's {@code getFloatVectorValues} presents it: one flattened vector per
  * document ({@link MetaEmbedFieldShape#flatDimension()} components), padded as {@link
- * PaddedVectors} describes, so that CheckIndex, merges and generic tools see what the indexing
+ * FlatPadding} describes, so that CheckIndex, merges and generic tools see what the indexing
  * chain was given: vector 0 exactly as indexed, the others decoded from the prefix store (exact for
  * FLOAT32).
  */
-final class PaddedFloatVectorValues extends FloatVectorValues {
+final class PrefixStoreAsFlatValues extends FloatVectorValues {
   final PrefixStore store;
   private final float[] value;
   private int valueOrd = -1;
 
-  PaddedFloatVectorValues(PrefixStore store) {
+  PrefixStoreAsFlatValues(PrefixStore store) {
     this.store = store;
     this.value = new float[store.entry.shape().flatDimension()];
   }
@@ -25,7 +25,7 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
     if (ord != valueOrd) {
       int count = store.vectorCount(ord);
       store.read(ord, count, value);
-      PaddedVectors.pad(value, count, store.entry.shape().dimension());
+      FlatPadding.pad(value, count, store.entry.shape().dimension());
       valueOrd = ord;
     }
     return value;
@@ -53,6 +53,6 @@ final class PaddedFloatVectorValues extends FloatVectorValues {
 
   @Override
   public FloatVectorValues copy() throws IOException {
-    return new PaddedFloatVectorValues(store.copy());
+    return new PrefixStoreAsFlatValues(store.copy());
   }
 }

@@ -9,7 +9,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * {@link MetaEmbedVectorValues} over the flattened values any {@code LeafReader} returns: used
  * for wrapped readers and segments written by another format. Reads whole documents.
  */
-final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
+final class FlatAsMetaEmbedValues extends MetaEmbedVectorValues {
   private final String field;
   private final FloatVectorValues flat;
   private final KnnVectorValues.DocIndexIterator iterator;
@@ -18,7 +18,7 @@ final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
   private float[] current;
   private int count;
 
-  PaddedMetaEmbedVectorValues(
+  FlatAsMetaEmbedValues(
       String field,
       FloatVectorValues flat,
       MetaEmbedFieldShape shape,
@@ -44,7 +44,7 @@ final class PaddedMetaEmbedVectorValues extends MetaEmbedVectorValues {
       return false;
     }
     current = flat.vectorValue(iterator.index());
-    count = PaddedVectors.vectorCount(field, current, shape);
+    count = FlatPadding.vectorCount(field, current, shape);
     return true;
   }
 

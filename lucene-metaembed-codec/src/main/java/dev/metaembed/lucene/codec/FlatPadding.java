@@ -13,10 +13,10 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * which no similarity function can tell apart. So the first component of a vector slot alone says
  * whether it is padding, and a document's true vector count is recovered exactly.
  */
-final class PaddedVectors {
+final class FlatPadding {
   private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0.0f);
 
-  private PaddedVectors() {}
+  private FlatPadding() {}
 
   /**
    * Validates one document's vectors and returns their padded, flattened form.
