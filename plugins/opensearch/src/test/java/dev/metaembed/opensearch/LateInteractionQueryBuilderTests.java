@@ -131,38 +131,9 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
         parse("{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [1, 2]}}"));
   }
 
-  /** A random query that passes validation (the parser refuses the others). */
   private LateInteractionQueryBuilder randomQuery() {
-    float[][] vectors = new float[1 + random().nextInt(4)][3];
-    for (float[] vector : vectors) {
-      for (int i = 0; i < vector.length; i++) {
-        vector[i] = random().nextFloat() - 0.5f;
-      }
-    }
-    int k = 1 + random().nextInt(50);
     LateInteractionQueryBuilder query =
-        new LateInteractionQueryBuilder(randomAlphaOfLength(5), vectors).k(k);
-    int queryBudget = vectors.length;
-    int documentBudget = 64;
-    if (randomBoolean()) {
-      queryBudget = 1 + random().nextInt(vectors.length);
-      documentBudget = 1 + random().nextInt(64);
-      query.budget(queryBudget, documentBudget);
-    }
-    if (randomBoolean()) {
-      query.numCandidates(1 + random().nextInt(500));
-    }
-    if (randomBoolean()) {
-      query.filter(QueryBuilders.termQuery("lang", randomAlphaOfLength(2)));
-    }
-    boolean exact = randomBoolean();
-    query.exact(exact).probes(1 + random().nextInt(vectors.length));
-    if (exact == false && randomBoolean()) {
-      query.prune(
-          1 + random().nextInt(queryBudget),
-          1 + random().nextInt(documentBudget),
-          k + random().nextInt(100));
-    }
+        RandomQueries.valid(random(), randomAlphaOfLength(5), 3, 64, "lang");
     if (randomBoolean()) {
       query.boost(1.5f).queryName("q");
     }

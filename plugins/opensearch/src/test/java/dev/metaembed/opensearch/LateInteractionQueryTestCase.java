@@ -52,36 +52,7 @@ public class LateInteractionQueryTestCase
 
   @Override
   protected LateInteractionQueryBuilder doCreateTestQueryBuilder() {
-    float[][] vectors = new float[1 + random().nextInt(4)][DIMS];
-    for (float[] vector : vectors) {
-      for (int i = 0; i < DIMS; i++) {
-        vector[i] = random().nextFloat() - 0.5f;
-      }
-    }
-    int k = 1 + random().nextInt(20);
-    LateInteractionQueryBuilder query = new LateInteractionQueryBuilder(FIELD, vectors).k(k);
-    int queryBudget = vectors.length;
-    int documentBudget = 8;
-    if (randomBoolean()) {
-      queryBudget = 1 + random().nextInt(vectors.length);
-      documentBudget = 1 + random().nextInt(8);
-      query.budget(queryBudget, documentBudget);
-    }
-    if (randomBoolean()) {
-      query.numCandidates(1 + random().nextInt(200));
-    }
-    if (randomBoolean()) {
-      query.filter(QueryBuilders.termQuery(KEYWORD_FIELD_NAME, randomAlphaOfLength(3)));
-    }
-    boolean exact = randomBoolean();
-    query.exact(exact).probes(1 + random().nextInt(vectors.length));
-    if (exact == false && randomBoolean()) {
-      query.prune(
-          1 + random().nextInt(queryBudget),
-          1 + random().nextInt(documentBudget),
-          k + random().nextInt(50));
-    }
-    return query;
+    return RandomQueries.valid(random(), FIELD, DIMS, 8, KEYWORD_FIELD_NAME);
   }
 
   @Override
