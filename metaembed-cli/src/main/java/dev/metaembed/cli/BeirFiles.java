@@ -35,7 +35,12 @@ final class BeirFiles {
   private BeirFiles() {}
 
   /** One corpus document. */
-  record Document(String id, String title, String text) {}
+  record Document(String id, String title, String text) {
+    /** What the encoder reads: {@code "title. text"}, or the text alone without a title. */
+    String encoderText() {
+      return title.isEmpty() ? text : title + ". " + text;
+    }
+  }
 
   /** Streams the corpus to {@code sink}, line by line. */
   static void readCorpus(Path file, Consumer<Document> sink) throws IOException {
@@ -70,6 +75,22 @@ final class BeirFiles {
     long[] count = {0};
     readCorpus(file, doc -> count[0]++);
     return count[0];
+  }
+
+  /**
+   * Plain text, one input per line: line number (from 1) to text, in file order; blank lines are
+   * skipped, bytes that are not UTF-8 are a user error naming the line.
+   */
+  static Map<String, String> readTextLines(Path file) throws IOException {
+    Map<String, String> lines = new LinkedHashMap<>();
+    forEachLine(
+        file,
+        (line, number) -> {
+          if (line.isBlank() == false) {
+            lines.put(Integer.toString(number), line);
+          }
+        });
+    return lines;
   }
 
   /** Query id to text, in file order. */

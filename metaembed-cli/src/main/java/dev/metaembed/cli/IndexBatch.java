@@ -104,10 +104,7 @@ final class IndexBatch implements AutoCloseable {
     }
     List<Document> docs = List.copyOf(pending);
     pending.clear();
-    List<String> texts =
-        docs.stream()
-            .map(d -> d.title().isEmpty() ? d.text() : d.title() + ". " + d.text())
-            .toList();
+    List<String> texts = docs.stream().map(BeirFiles.Document::encoderText).toList();
     inFlight.add(new Chunk(docs, encoding.submit(() -> encoder.encodeDocuments(texts))));
   }
 

@@ -13,12 +13,13 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "metaembed",
     description =
-        "MetaEmbed multi-vector retrieval on Lucene: index, search with a budget, evaluate, inspect.",
+        "MetaEmbed multi-vector retrieval on Lucene: index, search with a budget, evaluate, inspect, encode.",
     subcommands = {
       IndexCommand.class,
       SearchCommand.class,
       EvalCommand.class,
       InspectCommand.class,
+      EncodeCommand.class,
       DemoCommand.class
     },
     footer = {"", "Run 'metaembed COMMAND --help' for a command's options and examples."})
