@@ -26,11 +26,21 @@ final class TextTokenizer implements AutoCloseable {
     NativeLibraries.configureDjl();
     Map<String, String> options =
         Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
+    // DJL finds its native library's properties through the thread's context class loader; hosts
+    // with isolated class loaders (an OpenSearch plugin, an application server) give threads one
+    // that cannot see this library's jars, and DJL then fails with an AssertionError
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
+    thread.setContextClassLoader(TextTokenizer.class.getClassLoader());
     try {
       return new TextTokenizer(HuggingFaceTokenizer.newInstance(file, options));
     } catch (RuntimeException e) { // DJL reports a malformed file as a runtime exception
       throw new IllegalArgumentException(
           file + ": not a valid tokenizer.json: " + e.getMessage(), e);
+    } catch (AssertionError | LinkageError e) { // its native library could not be loaded
+      throw new IllegalStateException("the tokenizer's native library failed to load: " + e, e);
+    } finally {
+      thread.setContextClassLoader(context);
     }
   }
 
