@@ -3,21 +3,18 @@ package dev.metaembed.bench;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.StandardXYItemLabelGenerator;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYDataItem;
@@ -93,28 +90,11 @@ public final class QualityChart {
 
   private static JFreeChart chart(XYSeriesCollection data, String title) {
     JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            title,
-            "mean search latency, ms",
-            "nDCG@10",
-            data,
-            PlotOrientation.VERTICAL,
-            true,
-            false,
-            false);
+        LogLineChart.create(title, "mean search latency, ms", "nDCG@10", data, "0.##", 0.01);
     XYPlot plot = chart.getXYPlot();
-    LogAxis latency = new LogAxis("mean search latency, ms (log scale)");
-    latency.setBase(10);
-    latency.setNumberFormatOverride(
-        new java.text.DecimalFormat(
-            "0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
-    latency.setSmallestValue(0.01);
-    latency.setTickUnit(new NumberTickUnit(Math.log10(2))); // ticks at powers of 2 ms
-    plot.setDomainAxis(latency);
+    ((LogAxis) plot.getDomainAxis())
+        .setTickUnit(new NumberTickUnit(Math.log10(2))); // powers of 2 ms
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(2f));

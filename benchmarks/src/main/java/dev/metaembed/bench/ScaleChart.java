@@ -12,11 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
@@ -89,26 +86,14 @@ public final class ScaleChart {
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
     JFreeChart chart =
-        ChartFactory.createXYLineChart(
+        LogLineChart.create(
             "LateInteractionQuery p50 latency by corpus size (" + storage + ", one thread)",
             "documents",
             "p50 ms",
             data,
-            PlotOrientation.VERTICAL,
-            true,
-            false,
-            false);
+            "#,###",
+            1000);
     XYPlot plot = chart.getXYPlot();
-    LogAxis docs = new LogAxis("documents (log scale)");
-    docs.setBase(10);
-    docs.setNumberFormatOverride(
-        new java.text.DecimalFormat(
-            "#,###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
-    docs.setSmallestValue(1000);
-    plot.setDomainAxis(docs);
-    plot.setBackgroundPaint(java.awt.Color.WHITE);
-    plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
-    plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     int i = 0;
     for (String name : lines.keySet()) {
