@@ -1,10 +1,14 @@
 package dev.metaembed.opensearch;
 
 import dev.metaembed.lucene.search.LateInteractionQuery;
+import dev.metaembed.opensearch.text.EncodeQueryAction;
+import dev.metaembed.opensearch.text.ModelReference;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -28,7 +32,11 @@ import org.opensearch.index.query.QueryShardException;
  *                       "filter": {"term": {"lang": "en"}}, "exact": false, "probes": 1}}
  * </pre>
  *
- * Options ({@link LateInteractionQueryParser} reads them): {@code k} default 10; {@code budget}
+ * Instead of {@code query_vectors}, a query may send {@code query_text} (and {@code model}, default
+ * {@value ModelReference#DEFAULT}): the coordinating node encodes it once, while it rewrites the
+ * request ({@link EncodeQueryAction}), and the shards receive the vectors.
+ *
+ * <p>Options ({@link LateInteractionQueryParser} reads them): {@code k} default 10; {@code budget}
  * defaults to every query vector against every stored vector; {@code num_candidates} (graph
  * candidates per segment) defaults to max(100, 10 × k); {@code exact} scores every matching
  * document; {@code probes} searches the graph with the first query vectors; {@code prune}
@@ -45,7 +53,10 @@ public final class LateInteractionQueryBuilder
   static final int UNSET = -1;
 
   private final String field;
-  private final float[][] queryVectors;
+  private final float[][] queryVectors; // null until query_text is encoded
+  private final String queryText; // null when the query came with vectors
+  private String model; // query_text's model; null: the default
+  private SetOnce<float[][]> encoded; // query_text's vectors once the coordinating node has them
   private int k = 10;
   private int queryBudget = UNSET;
   private int documentBudget = UNSET;
@@ -67,16 +78,68 @@ public final class LateInteractionQueryBuilder
     }
     this.field = field;
     this.queryVectors = queryVectors;
+    this.queryText = null;
+  }
+
+  private LateInteractionQueryBuilder(String field, String queryText) {
+    if (field == null || field.isEmpty()) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
+    }
+    if (queryText == null || queryText.isBlank()) {
+      throw new IllegalArgumentException("[" + NAME + "] requires a non-blank [query_text]");
+    }
+    this.field = field;
+    this.queryVectors = null;
+    this.queryText = queryText;
+  }
+
+  /**
+   * A query on {@code field} with text that the coordinating node encodes with {@link
+   * #model(String)} (the default model unless set).
+   */
+  public static LateInteractionQueryBuilder ofText(String field, String queryText) {
+    return new LateInteractionQueryBuilder(field, queryText);
+  }
+
+  /**
+   * The model that encodes {@code query_text}: {@code builtin:NAME} or a folder name under the
+   * nodes' {@code config/metaembed/models}; null is {@value ModelReference#DEFAULT}.
+   *
+   * @throws IllegalArgumentException for a query with vectors
+   */
+  public LateInteractionQueryBuilder model(String model) {
+    if (queryText == null && model != null) {
+      throw new IllegalArgumentException(
+          "[" + NAME + "] [model] goes with [query_text], not with [query_vectors]");
+    }
+    this.model = model;
+    return this;
+  }
+
+  /** The query text, null for a query with vectors. */
+  public String queryText() {
+    return queryText;
+  }
+
+  /** The query's vectors, null while {@code query_text} is not encoded yet. */
+  public float[][] queryVectors() {
+    return queryVectors;
   }
 
   /** Reads a query sent by another node. */
   public LateInteractionQueryBuilder(StreamInput in) throws IOException {
     super(in);
     field = in.readString();
-    queryVectors = new float[in.readVInt()][];
-    for (int i = 0; i < queryVectors.length; i++) {
-      queryVectors[i] = in.readFloatArray();
+    if (in.readBoolean()) {
+      queryVectors = new float[in.readVInt()][];
+      for (int i = 0; i < queryVectors.length; i++) {
+        queryVectors[i] = in.readFloatArray();
+      }
+    } else {
+      queryVectors = null;
     }
+    queryText = in.readOptionalString();
+    model = in.readOptionalString();
     k = in.readVInt();
     queryBudget = in.readInt();
     documentBudget = in.readInt();
@@ -92,10 +155,15 @@ public final class LateInteractionQueryBuilder
   @Override
   protected void doWriteTo(StreamOutput out) throws IOException {
     out.writeString(field);
-    out.writeVInt(queryVectors.length);
-    for (float[] vector : queryVectors) {
-      out.writeFloatArray(vector);
+    out.writeBoolean(queryVectors != null);
+    if (queryVectors != null) {
+      out.writeVInt(queryVectors.length);
+      for (float[] vector : queryVectors) {
+        out.writeFloatArray(vector);
+      }
     }
+    out.writeOptionalString(queryText);
+    out.writeOptionalString(model);
     out.writeVInt(k);
     out.writeInt(queryBudget);
     out.writeInt(documentBudget);
@@ -181,11 +249,18 @@ public final class LateInteractionQueryBuilder
   protected void doXContent(XContentBuilder builder, Params params) throws IOException {
     builder.startObject(NAME);
     builder.field(LateInteractionQueryParser.FIELD.getPreferredName(), field);
-    builder.startArray(LateInteractionQueryParser.QUERY_VECTORS.getPreferredName());
-    for (float[] vector : queryVectors) {
-      builder.value(vector);
+    if (queryVectors != null) {
+      builder.startArray(LateInteractionQueryParser.QUERY_VECTORS.getPreferredName());
+      for (float[] vector : queryVectors) {
+        builder.value(vector);
+      }
+      builder.endArray();
+    } else {
+      builder.field(LateInteractionQueryParser.QUERY_TEXT.getPreferredName(), queryText);
+      if (model != null) {
+        builder.field(LateInteractionQueryParser.MODEL.getPreferredName(), model);
+      }
     }
-    builder.endArray();
     builder.field(LateInteractionQueryParser.K.getPreferredName(), k);
     if (queryBudget != UNSET || documentBudget != UNSET) {
       builder.startObject(LateInteractionQueryParser.BUDGET.getPreferredName());
@@ -219,6 +294,10 @@ public final class LateInteractionQueryBuilder
 
   @Override
   protected Query doToQuery(QueryShardContext context) throws IOException {
+    if (queryVectors == null) {
+      throw new IllegalStateException(
+          "[" + NAME + "] [query_text] reached a shard unencoded: it is encoded on rewrite");
+    }
     MappedFieldType type = context.fieldMapper(field);
     if (type == null) {
       throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is not mapped");
@@ -291,13 +370,21 @@ public final class LateInteractionQueryBuilder
     return this;
   }
 
-  /** The Lucene query's options from this builder's, without the filter. */
+  /**
+   * The Lucene query's options from this builder's, without the filter. Before {@code query_text}
+   * is encoded, stand-in vectors (as many as the options ask for) let the options be checked.
+   */
   LateInteractionQuery.Builder luceneQuery(String luceneField) {
+    float[][] vectors = queryVectors;
+    if (vectors == null) {
+      vectors = new float[Math.max(1, Math.max(queryBudget, Math.max(pruneQuery, probes)))][];
+      Arrays.fill(vectors, new float[] {1f});
+    }
     LateInteractionQuery.Builder query =
-        LateInteractionQuery.builder(luceneField, queryVectors).k(k).probes(probes);
+        LateInteractionQuery.builder(luceneField, vectors).k(k).probes(probes);
     if (queryBudget != UNSET || documentBudget != UNSET) {
       query.budget(
-          queryBudget == UNSET ? queryVectors.length : queryBudget,
+          queryBudget == UNSET ? vectors.length : queryBudget,
           documentBudget == UNSET ? Integer.MAX_VALUE : documentBudget);
     }
     if (numCandidates != UNSET) {
@@ -314,6 +401,9 @@ public final class LateInteractionQueryBuilder
 
   @Override
   protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+    if (queryVectors == null) {
+      return encodeText(context);
+    }
     if (filter == null) {
       return this;
     }
@@ -329,8 +419,53 @@ public final class LateInteractionQueryBuilder
     return copy;
   }
 
+  /**
+   * {@code query_text}: the first rewrite asks this node's encoder ({@link EncodeQueryAction}) and
+   * returns a builder waiting for the vectors; once they are there, the next rewrite returns the
+   * query with vectors, checked again now that their number is known.
+   */
+  private QueryBuilder encodeText(QueryRewriteContext context) {
+    if (encoded == null) {
+      LateInteractionQueryBuilder waiting = copy(queryVectors);
+      waiting.encoded = new SetOnce<>();
+      SetOnce<float[][]> result = waiting.encoded;
+      EncodeQueryAction.Request request = new EncodeQueryAction.Request(model, queryText);
+      context.registerAsyncAction(
+          (client, listener) ->
+              client.execute(
+                  EncodeQueryAction.INSTANCE,
+                  request,
+                  ActionListener.wrap(
+                      response -> {
+                        result.set(response.vectors());
+                        listener.onResponse(null);
+                      },
+                      listener::onFailure)));
+      return waiting;
+    }
+    float[][] vectors = encoded.get();
+    if (vectors == null) {
+      return this; // the encoding has not answered yet
+    }
+    LateInteractionQueryBuilder withVectors = copy(vectors);
+    return withVectors.validate();
+  }
+
   private LateInteractionQueryBuilder copy() {
-    LateInteractionQueryBuilder copy = new LateInteractionQueryBuilder(field, queryVectors);
+    LateInteractionQueryBuilder copy = copy(queryVectors);
+    copy.encoded = encoded;
+    return copy;
+  }
+
+  /** This query with other vectors; with vectors, the text and model are dropped. */
+  private LateInteractionQueryBuilder copy(float[][] vectors) {
+    LateInteractionQueryBuilder copy =
+        vectors != null
+            ? new LateInteractionQueryBuilder(field, vectors)
+            : new LateInteractionQueryBuilder(field, queryText);
+    if (vectors == null) {
+      copy.model = model;
+    }
     copy.k = k;
     copy.queryBudget = queryBudget;
     copy.documentBudget = documentBudget;
@@ -350,6 +485,8 @@ public final class LateInteractionQueryBuilder
   protected boolean doEquals(LateInteractionQueryBuilder other) {
     return field.equals(other.field)
         && Arrays.deepEquals(queryVectors, other.queryVectors)
+        && Objects.equals(queryText, other.queryText)
+        && Objects.equals(model, other.model)
         && k == other.k
         && queryBudget == other.queryBudget
         && documentBudget == other.documentBudget
@@ -367,6 +504,8 @@ public final class LateInteractionQueryBuilder
     return Objects.hash(
         field,
         Arrays.deepHashCode(queryVectors),
+        queryText,
+        model,
         k,
         queryBudget,
         documentBudget,

@@ -1,5 +1,6 @@
 package dev.metaembed.opensearch;
 
+import dev.metaembed.opensearch.text.ModelReference;
 import java.io.IOException;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
@@ -18,6 +19,8 @@ import org.opensearch.index.query.QueryBuilder;
 final class LateInteractionQueryParser {
   static final ParseField FIELD = new ParseField("field");
   static final ParseField QUERY_VECTORS = new ParseField("query_vectors");
+  static final ParseField QUERY_TEXT = new ParseField("query_text");
+  static final ParseField MODEL = new ParseField("model");
   static final ParseField K = new ParseField("k");
   static final ParseField BUDGET = new ParseField("budget");
   static final ParseField BUDGET_QUERY = new ParseField("query");
@@ -54,6 +57,8 @@ final class LateInteractionQueryParser {
         (p, c) -> VectorArrays.parse(p, "[" + NAME + "] [query_vectors]", Integer.MAX_VALUE),
         QUERY_VECTORS,
         ValueType.VALUE_ARRAY);
+    PARSER.declareString((o, v) -> o.queryText = v, QUERY_TEXT);
+    PARSER.declareString((o, v) -> o.model = v, MODEL);
     PARSER.declareInt((o, v) -> o.k = v, K);
     PARSER.declareObject((o, v) -> o.budget = v, BUDGET_PARSER, BUDGET);
     PARSER.declareInt((o, v) -> o.numCandidates = v, NUM_CANDIDATES);
@@ -82,6 +87,8 @@ final class LateInteractionQueryParser {
   private static final class Options {
     private String field;
     private float[][] queryVectors;
+    private String queryText;
+    private String model;
     private Integer k;
     private int[] budget;
     private Integer numCandidates;
@@ -96,10 +103,7 @@ final class LateInteractionQueryParser {
       if (field == null) {
         throw new IllegalArgumentException("[" + NAME + "] requires [field]");
       }
-      if (queryVectors == null || queryVectors.length == 0) {
-        throw new IllegalArgumentException("[" + NAME + "] requires a non-empty [query_vectors]");
-      }
-      LateInteractionQueryBuilder builder = new LateInteractionQueryBuilder(field, queryVectors);
+      LateInteractionQueryBuilder builder = input();
       if (k != null) {
         builder.k(k);
       }
@@ -128,6 +132,27 @@ final class LateInteractionQueryParser {
       builder.boost(boost);
       builder.queryName(queryName);
       return builder;
+    }
+
+    /** The query's vectors or its text: exactly one. */
+    private LateInteractionQueryBuilder input() {
+      if (queryVectors != null && queryText != null) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] takes [query_vectors] or [query_text], not both");
+      }
+      if (queryText != null) {
+        ModelReference.check(model);
+        return LateInteractionQueryBuilder.ofText(field, queryText).model(model);
+      }
+      if (model != null) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] [model] goes with [query_text], not with [query_vectors]");
+      }
+      if (queryVectors == null || queryVectors.length == 0) {
+        throw new IllegalArgumentException(
+            "[" + NAME + "] requires a non-empty [query_vectors], or a [query_text]");
+      }
+      return new LateInteractionQueryBuilder(field, queryVectors);
     }
   }
 }

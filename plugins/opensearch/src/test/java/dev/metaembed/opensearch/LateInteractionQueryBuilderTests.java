@@ -125,6 +125,59 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
   }
 
   /** Documents and queries follow one rule: a single vector is accepted for both. */
+  public void testQueryTextRoundTripsAndIsChecked() throws IOException {
+    LateInteractionQueryBuilder query =
+        (LateInteractionQueryBuilder)
+            parse(
+                """
+        {"late_interaction": {"field": "page", "query_text": "list directory contents",
+          "model": "builtin:metaembed-minilm", "k": 5, "budget": {"query": 4, "document": 8}}}""");
+    LateInteractionQueryBuilder expected =
+        LateInteractionQueryBuilder.ofText("page", "list directory contents")
+            .model("builtin:metaembed-minilm")
+            .k(5)
+            .budget(4, 8);
+    assertEquals(expected, query);
+    assertNull(query.queryVectors());
+    LateInteractionQueryBuilder noModel =
+        LateInteractionQueryBuilder.ofText("page", "copy files").budget(2, 4);
+    for (LateInteractionQueryBuilder text : List.of(expected, noModel)) {
+      assertEquals(text, parse(text.toString()));
+      BytesStreamOutput out = new BytesStreamOutput();
+      out.writeNamedWriteable(text);
+      try (StreamInput in =
+          new NamedWriteableAwareStreamInput(out.bytes().streamInput(), writeables)) {
+        assertEquals(text, in.readNamedWriteable(QueryBuilder.class));
+      }
+    }
+    assertNotEquals(expected, noModel);
+    assertNotEquals(
+        LateInteractionQueryBuilder.ofText("page", "a"),
+        LateInteractionQueryBuilder.ofText("page", "b"));
+
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\","
+            + " \"query_vectors\": [[1]]}}",
+        "not both");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \" \"}}",
+        "non-blank [query_text]");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_vectors\": [[1]],"
+            + " \"model\": \"builtin:metaembed-minilm\"}}",
+        "[model] goes with [query_text]");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\","
+            + " \"model\": \"../models/x\"}}",
+        "a path is never accepted");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\","
+            + " \"model\": \"builtin:nope\"}}",
+        "one built-in model");
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\", \"k\": 0}}", "k");
+  }
+
   public void testASingleVectorIsOneQueryVector() throws IOException {
     assertEquals(
         new LateInteractionQueryBuilder("page", new float[][] {{1f, 2f}}),

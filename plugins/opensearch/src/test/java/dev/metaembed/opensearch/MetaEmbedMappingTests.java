@@ -1,5 +1,6 @@
 package dev.metaembed.opensearch;
 
+import static dev.metaembed.opensearch.BadRequests.assertBadRequest;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import dev.metaembed.lucene.codec.VectorStorage;
@@ -7,11 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.tests.util.LuceneTestCase.SuppressCodecs;
-import org.opensearch.ExceptionsHelper;
 import org.opensearch.action.admin.indices.mapping.get.GetMappingsResponse;
 import org.opensearch.action.admin.indices.shrink.ResizeType;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.core.rest.RestStatus;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.test.IndexSettingsModule;
@@ -536,19 +535,5 @@ public class MetaEmbedMappingTests extends OpenSearchIntegTestCase {
     List<Object> values = new java.util.ArrayList<>(toList(vector));
     values.set(3, "NaN");
     return values;
-  }
-
-  private static void assertBadRequest(Runnable request, String messagePart) {
-    Exception e = expectThrows(Exception.class, request::run);
-    assertEquals(
-        ExceptionsHelper.detailedMessage(e), RestStatus.BAD_REQUEST, ExceptionsHelper.status(e));
-    String message = ExceptionsHelper.detailedMessage(e) + " " + ExceptionsHelper.unwrapCause(e);
-    Throwable cause = e;
-    StringBuilder all = new StringBuilder(message);
-    while (cause != null) {
-      all.append(' ').append(cause.getMessage());
-      cause = cause.getCause();
-    }
-    assertTrue(messagePart + " not in: " + all, all.toString().contains(messagePart));
   }
 }
