@@ -2,15 +2,17 @@
 # Cluster smoke test: installs the metaembed OpenSearch plugin zip into a real
 # OpenSearch distribution, starts a 3-node cluster on 127.0.0.1, runs a
 # late_interaction scenario over HTTP (primary vs replica, close/open, force merge,
-# snapshot/restore, split), kills a data node and checks the results survive. Every
-# search is checked against a brute-force MaxSim in Python. See README.md in this folder.
+# snapshot/restore, split), then text (text-scenario.sh: the README example, the man pages
+# sample through metaembed_encode, query_text against metaembed search), kills a data node and
+# checks the results survive. Every vector search is checked against a brute-force MaxSim in
+# Python. See README.md in this folder.
 #
 #   cluster-test.sh <opensearch-integ-test-zip> <plugin-zip> <work-dir>
 #
 # Environment:
 #   OPENSEARCH_JAVA_HOME / JAVA_HOME   JDK used by OpenSearch (the integ-test-zip has none)
 #   METAEMBED_CLUSTER_BASE_PORT        first HTTP port to try (default 19200)
-#   METAEMBED_CLUSTER_TIMEOUT          overall time budget in seconds (default 300)
+#   METAEMBED_CLUSTER_TIMEOUT          overall time budget in seconds (default 600)
 #   METAEMBED_CLUSTER_SKIP_PLUGIN=1    skip plugin install + metaembed scenario (by hand only: the run ends
 #                                      SKIPPED, and the Maven build sets it to 0)
 #                                      (still starts the cluster, waits for green, kills a node)
@@ -36,7 +38,7 @@ PLUGIN_ZIP_ARG=$2
 WORK_DIR_ARG=$3
 SKIP_PLUGIN=${METAEMBED_CLUSTER_SKIP_PLUGIN:-0}
 BASE_PORT=${METAEMBED_CLUSTER_BASE_PORT:-19200}
-TIMEOUT=${METAEMBED_CLUSTER_TIMEOUT:-300}
+TIMEOUT=${METAEMBED_CLUSTER_TIMEOUT:-600}
 RUN_USER_NAME=${METAEMBED_CLUSTER_USER:-metaembed-os}
 NODES=3
 HEAP=${METAEMBED_CLUSTER_HEAP:-384m}
@@ -207,6 +209,7 @@ if [[ $SKIP_PLUGIN != 1 ]]; then
   PLUGIN_NAME=$(unzip -p "$PLUGIN_ZIP" plugin-descriptor.properties 2>/dev/null | sed -n 's/^name=//p' | tr -d '\r' | head -1)
   [[ -n $PLUGIN_NAME ]] || die "plugin zip has no plugin-descriptor.properties with name=: $PLUGIN_ZIP"
   log "installing plugin '$PLUGIN_NAME' from $PLUGIN_ZIP"
+  install_start=$SECONDS
   if ! timeout "$(bounded 120)" "$OS_HOME/bin/opensearch-plugin" install --batch "file://$PLUGIN_ZIP" \
       >"$CTL/plugin-install.log" 2>&1; then
     cat "$CTL/plugin-install.log" >&2
@@ -214,7 +217,10 @@ if [[ $SKIP_PLUGIN != 1 ]]; then
   fi
   "$OS_HOME/bin/opensearch-plugin" list >"$CTL/plugin-list.txt" 2>/dev/null || true
   grep -qx "$PLUGIN_NAME" "$CTL/plugin-list.txt" || { cat "$CTL/plugin-install.log" >&2; die "plugin '$PLUGIN_NAME' not listed by opensearch-plugin list"; }
-  verified "plugin zip installs with 'opensearch-plugin install --batch' (name: $PLUGIN_NAME)"
+  verified "plugin zip ($(($(stat -c %s "$PLUGIN_ZIP") / 1048576)) MiB) installs with 'opensearch-plugin install --batch' in $((SECONDS - install_start))s (name: $PLUGIN_NAME)"
+  # shellcheck source=text-scenario.sh
+  source "$(dirname "${BASH_SOURCE[0]}")/text-scenario.sh"
+  text_reference_start
 else
   log "METAEMBED_CLUSTER_SKIP_PLUGIN=1: no plugin install, no metaembed scenario"
 fi
@@ -838,6 +844,8 @@ EOF
   check_forcemerge
   check_snapshot_restore
   check_split
+  check_readme_example
+  check_text_search
 fi
 
 # ---------------------------------------------------------------- kill a node

@@ -127,6 +127,53 @@ public class TextEncodingTests extends OpenSearchIntegTestCase {
         client().prepareSearch(INDEX).setSize(0).get().getHits().getTotalHits().value());
   }
 
+  public void testSingleDocumentsAndIgnoreMissing() throws Exception {
+    createIndexAndPipeline(null);
+    client().prepareIndex(INDEX).setPipeline(PIPELINE).setId("one").setSource(page(0)).get();
+    Map<String, Object> source = client().prepareGet(INDEX, "one").get().getSourceAsMap();
+    assertVectorsEqual("one", reference.encodeDocument(documentText(0)), source.get("page"));
+    assertBadRequest(
+        () ->
+            client()
+                .prepareIndex(INDEX)
+                .setPipeline(PIPELINE)
+                .setId("two")
+                .setSource(Map.of("text", List.of("a", "b")))
+                .get(),
+        "must be a string");
+    assertFalse(client().prepareGet(INDEX, "two").get().isExists());
+
+    String lenient =
+        "{\"processors\": [{\"metaembed_encode\": {\"field\": \"text\", \"target_field\":"
+            + " \"page\", \"ignore_missing\": true}}]}";
+    assertAcked(
+        client()
+            .admin()
+            .cluster()
+            .preparePutPipeline("lenient", new BytesArray(lenient), MediaTypeRegistry.JSON)
+            .get());
+    client()
+        .prepareIndex(INDEX)
+        .setPipeline("lenient")
+        .setId("untitled")
+        .setSource(Map.of("title", "no text"))
+        .get();
+    Map<String, Object> untouched = client().prepareGet(INDEX, "untitled").get().getSourceAsMap();
+    assertEquals(Map.of("title", "no text"), untouched);
+    assertBadRequest(
+        () ->
+            client()
+                .admin()
+                .cluster()
+                .preparePutPipeline(
+                    "nofield",
+                    new BytesArray(
+                        "{\"processors\": [{\"metaembed_encode\": {\"target_field\": \"p\"}}]}"),
+                    MediaTypeRegistry.JSON)
+                .get(),
+        "[field] required property is missing");
+  }
+
   public void testQueryTextScoresAsTheEncodersQueryVectorsAndIsEncodedOncePerRequest()
       throws Exception {
     createIndexAndPipeline(null);
