@@ -27,6 +27,9 @@ text_reference_start() {
     }
     cli index --quiet --corpus "$METAEMBED_SAMPLES/corpus.jsonl" --index "$TEXT_DIR/lucene" \
       --storage float32
+    cut -f2 "$TEXT_DIR/queries.tsv" >"$TEXT_DIR/queries.txt"
+    cli encode --quiet --queries --text --input "$TEXT_DIR/queries.txt" \
+      --output "$TEXT_DIR/query-vectors.jsonl"
     n=0
     while IFS=$'\t' read -r qid text; do
       for budget in "${TEXT_BUDGETS[@]}"; do
@@ -118,7 +121,9 @@ JSON
   done
   wait "$TEXT_REFERENCE_PID" || { cat "$TEXT_DIR/reference.log" >&2; die "metaembed index/search failed"; }
   n=0
+  local qn=0
   while IFS=$'\t' read -r qid text; do
+    qn=$((qn + 1))
     for budget in "${TEXT_BUDGETS[@]}"; do
       read -r q d <<<"$budget"
       n=$((n + 1))
@@ -127,9 +132,14 @@ JSON
       cp "$RESP" "$TEXT_DIR/search-$n.json"
       summary=$(textpy compare "$TEXT_DIR/search-$n.json" "$TEXT_DIR/cli-$n.jsonl") \
         || die "query_text \"$text\" at ($q,$d) differs from metaembed search (see above)"
-      verified "query_text \"$text\" at budget ($q,$d), exact: same hits and scores as metaembed search --exact: $summary; took $(py get "$TEXT_DIR/search-$n.json" took) ms with the encoding"
+      textpy vector-query "$TEXT_DIR/vquery-$n.json" "$TEXT_DIR/query-vectors.jsonl" "$qn" "$q" "$d"
+      expect_http 200 POST /manpages/_search "$TEXT_DIR/vquery-$n.json"
+      textpy same-hits "$TEXT_DIR/search-$n.json" "$RESP" >/dev/null \
+        || die "query_text \"$text\" and the query_vectors of metaembed encode --queries differ at ($q,$d)"
+      verified "query_text \"$text\" at budget ($q,$d), exact: same hits and scores as metaembed search --exact: $summary; and as query_vectors from metaembed encode --queries"
     done
   done <"$TEXT_DIR/queries.tsv"
+  text_timing
 
   expect_http 200 GET "/_cat/metaembed?format=json"
   cp "$RESP" "$TEXT_DIR/cat.json"
@@ -137,4 +147,27 @@ JSON
   read -r docs queries inferences failures ms models <<<"$row"
   ((docs >= ndocs && queries >= n)) || die "_cat/metaembed on node-1: $row (want >= $ndocs documents, >= $n queries)"
   verified "_cat/metaembed on node-1: $docs documents, $queries queries, $inferences inferences, $failures failures, ${ms} ms, models $models"
+}
+
+# What query_text costs: the same graph search (budget (4,8)) 7 times with query_text and 7 times
+# with the query's vectors; the medians of OpenSearch's `took`, and node-1's encoding time per
+# query from _cat/metaembed (figures, never asserted).
+text_timing() {
+  local text i with=() without=() before after
+  text=$(head -1 "$TEXT_DIR/queries.tsv" | cut -f2)
+  textpy query "$TEXT_DIR/time-text.json" "$text" 4 8 graph
+  textpy vector-query "$TEXT_DIR/time-vectors.json" "$TEXT_DIR/query-vectors.jsonl" 1 4 8 graph
+  expect_http 200 GET "/_cat/metaembed?format=json"
+  before=$(textpy cat "$RESP" node-1 | cut -d' ' -f5)
+  for ((i = 1; i <= 7; i++)); do
+    expect_http 200 POST /manpages/_search "$TEXT_DIR/time-text.json"
+    cp "$RESP" "$TEXT_DIR/took-text-$i.json"
+    with+=("$TEXT_DIR/took-text-$i.json")
+    expect_http 200 POST /manpages/_search "$TEXT_DIR/time-vectors.json"
+    cp "$RESP" "$TEXT_DIR/took-vectors-$i.json"
+    without+=("$TEXT_DIR/took-vectors-$i.json")
+  done
+  expect_http 200 GET "/_cat/metaembed?format=json"
+  after=$(textpy cat "$RESP" node-1 | cut -d' ' -f5)
+  verified "took (median of 7, graph search at (4,8), 3 shards): query_text $(textpy median-took "${with[@]}") ms, query_vectors $(textpy median-took "${without[@]}") ms; encoding the query on node-1: $(((after - before) / 7)) ms on average"
 }

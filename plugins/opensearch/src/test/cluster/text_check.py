@@ -40,43 +40,72 @@ def cmd_bulk(samples, index, prefix, per_request):
     print(len(docs), files)
 
 
-def cmd_query(path, text, query_budget, document_budget):
+def cmd_query(path, text, query_budget, document_budget, mode="exact"):
+    """A query_text search body; MODE 'exact' (every document scored) or 'graph'."""
     body = {"size": K, "query": {"late_interaction": {
-        "field": "page", "query_text": text, "k": K, "exact": True,
+        "field": "page", "query_text": text, "k": K, "exact": mode == "exact",
         "budget": {"query": int(query_budget), "document": int(document_budget)}}}}
     with open(path, "w") as f:
         json.dump(body, f)
+
+
+def cmd_vector_query(path, vectors_path, line, query_budget, document_budget, mode="exact"):
+    """The same search with query_vectors: those of `metaembed encode --queries` line LINE."""
+    with open(vectors_path) as f:
+        vectors = [json.loads(l)["vectors"] for l in f if l.strip()][int(line) - 1]
+    body = {"size": K, "query": {"late_interaction": {
+        "field": "page", "query_vectors": vectors, "k": K, "exact": mode == "exact",
+        "budget": {"query": int(query_budget), "document": int(document_budget)}}}}
+    with open(path, "w") as f:
+        json.dump(body, f)
+
+
+def cmd_same_hits(a_path, b_path):
+    """Two search responses with the same hits (see compare_hits): shard copies may differ in
+    segments, so a score may differ in its last bits."""
+    print(compare_hits(search_hits(a_path), search_hits(b_path), a_path, b_path))
+
+
+def cmd_median_took(*paths):
+    took = sorted(json.load(open(p))["took"] for p in paths)
+    print(took[len(took) // 2])
 
 
 def close(a, b):
     return abs(a - b) <= REL_TOL * max(abs(a), abs(b), 1e-12)
 
 
-def cmd_compare(opensearch_path, cli_path):
-    """OpenSearch's hits must be the CLI's: the same ids in the same order with scores within
-    REL_TOL; two hits may swap (or trade the last place) only when their scores are that close.
-    Prints a one-line summary."""
-    hits = json.load(open(opensearch_path))["hits"]["hits"]
-    got = [(h["_id"], float(h["_score"])) for h in hits]
-    want = [(j["id"], float(j["score"])) for j in map(json.loads, open(cli_path)) if j]
+def compare_hits(got, want, got_name, want_name):
+    """The same ids in the same order with scores within REL_TOL; two hits may swap (or trade the
+    last place) only when their scores are that close. Exits with the differences; returns a
+    one-line summary."""
     errors = []
     if len(got) != len(want):
-        errors.append("%d hits from OpenSearch, %d from metaembed search" % (len(got), len(want)))
+        errors.append("%d hits from %s, %d from %s" % (len(got), got_name, len(want), want_name))
     for rank, ((gid, gscore), (wid, wscore)) in enumerate(zip(got, want), 1):
         if not close(gscore, wscore):
             errors.append("rank %d: score %.7f (%s) vs %.7f (%s)" % (rank, gscore, gid, wscore, wid))
         elif gid != wid and gid not in dict(want) and not close(gscore, want[-1][1]):
             # equal scores rank by rank make a swap a tie; a foreign id may only trade the last place
-            errors.append("rank %d: %s is not among the CLI's hits" % (rank, gid))
+            errors.append("rank %d: %s is not among the hits of %s" % (rank, gid, want_name))
     for e in errors:
         print("ERROR: " + e, file=sys.stderr)
     if errors or not got:
-        print("OpenSearch: %s" % got, file=sys.stderr)
-        print("metaembed search: %s" % want, file=sys.stderr)
+        print("%s: %s" % (got_name, got), file=sys.stderr)
+        print("%s: %s" % (want_name, want), file=sys.stderr)
         sys.exit(1)
-    print("%d hits, top %s %.5f, max score difference %.2e" % (
-        len(got), got[0][0], got[0][1],
-        max(abs(g[1] - w[1]) for g, w in zip(got, want))))
+    return "%d hits, top %s %.5f, max score difference %.2e" % (
+        len(got), got[0][0], got[0][1], max(abs(g[1] - w[1]) for g, w in zip(got, want)))
+
+
+def search_hits(path):
+    return [(h["_id"], float(h["_score"])) for h in json.load(open(path))["hits"]["hits"]]
+
+
+def cmd_compare(opensearch_path, cli_path):
+    """OpenSearch's hits must be those of `metaembed search --json` (see compare_hits)."""
+    want = [(j["id"], float(j["score"])) for j in map(json.loads, open(cli_path)) if j]
+    print(compare_hits(search_hits(opensearch_path), want, "OpenSearch", "metaembed search"))
 
 
 def cmd_bulk_failures(path):
@@ -125,4 +154,5 @@ def cmd_example(readme, marker):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"queries": cmd_queries, "bulk": cmd_bulk, "query": cmd_query, "compare": cmd_compare,
-     "bulk-failures": cmd_bulk_failures, "cat": cmd_cat, "example": cmd_example, "first-hit": cmd_first_hit}[cmd](*args)
+     "bulk-failures": cmd_bulk_failures, "cat": cmd_cat, "example": cmd_example, "first-hit": cmd_first_hit,
+     "vector-query": cmd_vector_query, "same-hits": cmd_same_hits, "median-took": cmd_median_took}[cmd](*args)

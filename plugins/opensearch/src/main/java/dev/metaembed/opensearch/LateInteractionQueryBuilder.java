@@ -19,7 +19,6 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
-import org.opensearch.index.query.QueryShardException;
 
 /**
  * The {@code late_interaction} query: the k best documents of each shard by budgeted MaxSim over
@@ -298,55 +297,8 @@ public final class LateInteractionQueryBuilder
       throw new IllegalStateException(
           "[" + NAME + "] [query_text] reached a shard unencoded: it is encoded on rewrite");
     }
-    MappedFieldType type = context.fieldMapper(field);
-    if (type == null) {
-      throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is not mapped");
-    }
-    if (type.unwrap() instanceof MetaEmbedVectorFieldType == false) {
-      throw new QueryShardException(
-          context,
-          "["
-              + NAME
-              + "] field ["
-              + field
-              + "] is of type ["
-              + type.typeName()
-              + "], not ["
-              + MetaEmbedVectorFieldMapper.CONTENT_TYPE
-              + "]");
-    }
-    int maxQueryVectors =
-        MetaEmbedSettings.MAX_QUERY_VECTORS.get(context.getIndexSettings().getSettings());
-    if (queryVectors.length > maxQueryVectors) {
-      throw new IllegalArgumentException(
-          "["
-              + NAME
-              + "] has "
-              + queryVectors.length
-              + " query vectors, more than the "
-              + maxQueryVectors
-              + " that ["
-              + MetaEmbedSettings.MAX_QUERY_VECTORS.getKey()
-              + "] allows for index ["
-              + context.index().getName()
-              + "]");
-    }
-    int dims = ((MetaEmbedVectorFieldType) type.unwrap()).dims();
-    for (int i = 0; i < queryVectors.length; i++) {
-      if (queryVectors[i].length != dims) {
-        throw new IllegalArgumentException(
-            "["
-                + NAME
-                + "] query vector "
-                + i
-                + " has "
-                + queryVectors[i].length
-                + " components, field ["
-                + field
-                + "] has dims "
-                + dims);
-      }
-    }
+    MappedFieldType type = ShardQueryChecks.fieldType(context, NAME, field);
+    ShardQueryChecks.queryVectors(context, NAME, field, type, queryVectors);
     LateInteractionQuery.Builder query = luceneQuery(type.name());
     if (filter != null) {
       query.filter(filter.toQuery(context));
