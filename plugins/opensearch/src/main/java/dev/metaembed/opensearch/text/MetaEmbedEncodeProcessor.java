@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.opensearch.core.action.ActionListener;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
@@ -29,7 +28,7 @@ import org.opensearch.ingest.Processor;
  * encode}); the model truncates it to its {@code max_length} tokens. The documents of a {@code
  * _bulk} are encoded together, in batches ({@link TextEncoders#encodeDocuments}). A document whose
  * field is missing (unless {@code ignore_missing}), not a string, or blank fails alone with a 400;
- * when an encoding fails, its documents fail and none of them is indexed.
+ * when a batch fails (a full pool queue is a 429), its documents fail and none of them is indexed.
  */
 public final class MetaEmbedEncodeProcessor extends AbstractProcessor {
   /** The processor's name in a pipeline. */
@@ -87,12 +86,15 @@ public final class MetaEmbedEncodeProcessor extends AbstractProcessor {
     encoders.encodeDocuments(
         model,
         List.of(text),
-        ActionListener.wrap(
-            vectors -> {
-              document.setFieldValue(targetField, asLists(vectors.get(0)));
-              handler.accept(document, null);
-            },
-            e -> handler.accept(null, e)));
+        results -> {
+          TextEncoders.Encoded encoded = results.get(0);
+          if (encoded.failure() != null) {
+            handler.accept(null, encoded.failure());
+          } else {
+            document.setFieldValue(targetField, asLists(encoded.vectors()));
+            handler.accept(document, null);
+          }
+        });
   }
 
   @Override
@@ -121,22 +123,18 @@ public final class MetaEmbedEncodeProcessor extends AbstractProcessor {
     encoders.encodeDocuments(
         model,
         texts,
-        ActionListener.wrap(
-            vectors -> {
-              for (int i = 0; i < encoded.size(); i++) {
-                encoded
-                    .get(i)
-                    .getIngestDocument()
-                    .setFieldValue(targetField, asLists(vectors.get(i)));
-              }
-              handler.accept(documents);
-            },
-            e -> {
-              for (IngestDocumentWrapper wrapper : encoded) {
-                wrapper.update(wrapper.getIngestDocument(), e);
-              }
-              handler.accept(documents);
-            }));
+        results -> {
+          for (int i = 0; i < encoded.size(); i++) {
+            IngestDocumentWrapper wrapper = encoded.get(i);
+            TextEncoders.Encoded result = results.get(i);
+            if (result.failure() != null) {
+              wrapper.update(wrapper.getIngestDocument(), result.failure());
+            } else {
+              wrapper.getIngestDocument().setFieldValue(targetField, asLists(result.vectors()));
+            }
+          }
+          handler.accept(documents);
+        });
   }
 
   /** The text to encode, or null when the field is missing and that is allowed. */

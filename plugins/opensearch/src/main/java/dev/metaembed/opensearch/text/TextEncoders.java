@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.common.settings.ClusterSettings;
@@ -95,22 +95,25 @@ public final class TextEncoders implements Closeable {
         });
   }
 
+  /** One text's outcome: its vectors, or why its batch failed (exactly one is non-null). */
+  public record Encoded(float[][] vectors, Exception failure) {}
+
   /**
    * Documents' vectors, in input order. The texts are cut into batches of at most {@code
-   * metaembed.encode.max_batch_size}, which run in parallel on the pool; the listener hears once,
-   * with all results or the first failure.
+   * metaembed.encode.max_batch_size}, which run in parallel on the pool; the consumer hears once,
+   * when every batch is done, with one {@link Encoded} per text: a batch that fails (rejected
+   * by a full queue, or the encoder failed) fails its texts only.
    */
   public void encodeDocuments(
-      ModelReference reference, List<String> texts, ActionListener<List<float[][]>> listener) {
+      ModelReference reference, List<String> texts, Consumer<List<Encoded>> consumer) {
     if (texts.isEmpty()) {
-      listener.onResponse(List.of());
+      consumer.accept(List.of());
       return;
     }
     int batch = maxBatchSize;
     int batches = (texts.size() + batch - 1) / batch;
-    float[][][] results = new float[texts.size()][][];
+    Encoded[] results = new Encoded[texts.size()];
     AtomicInteger pending = new AtomicInteger(batches);
-    AtomicReference<Exception> failure = new AtomicReference<>();
     for (int b = 0; b < batches; b++) {
       int from = b * batch;
       List<String> slice = texts.subList(from, Math.min(texts.size(), from + batch));
@@ -118,16 +121,18 @@ public final class TextEncoders implements Closeable {
           ActionListener.wrap(
               vectors -> {
                 for (int i = 0; i < vectors.size(); i++) {
-                  results[from + i] = vectors.get(i);
+                  results[from + i] = new Encoded(vectors.get(i), null);
                 }
                 if (pending.decrementAndGet() == 0) {
-                  finish(listener, results, failure.get());
+                  consumer.accept(Arrays.asList(results));
                 }
               },
               e -> {
-                failure.compareAndSet(null, e);
+                for (int i = 0; i < slice.size(); i++) {
+                  results[from + i] = new Encoded(null, e);
+                }
                 if (pending.decrementAndGet() == 0) {
-                  finish(listener, results, failure.get());
+                  consumer.accept(Arrays.asList(results));
                 }
               });
       fork(
@@ -139,15 +144,6 @@ public final class TextEncoders implements Closeable {
             stats.documents(slice.size(), System.nanoTime() - start);
             return vectors;
           });
-    }
-  }
-
-  private static void finish(
-      ActionListener<List<float[][]>> listener, float[][][] results, Exception failure) {
-    if (failure != null) {
-      listener.onFailure(failure);
-    } else {
-      listener.onResponse(Arrays.asList(results));
     }
   }
 
