@@ -211,7 +211,12 @@ public final class TextEncoders implements Closeable {
     private String failure;
     private long failedAt;
 
-    synchronized MetaEmbedEncoder get(ModelReference reference) throws IOException {
+    MetaEmbedEncoder get(ModelReference reference) throws IOException {
+      MetaEmbedEncoder loaded = encoder;
+      return loaded != null ? loaded : load(reference);
+    }
+
+    private synchronized MetaEmbedEncoder load(ModelReference reference) throws IOException {
       if (encoder != null) {
         return encoder;
       }
@@ -220,7 +225,7 @@ public final class TextEncoders implements Closeable {
       }
       long start = System.nanoTime();
       try {
-        encoder = load(reference);
+        encoder = open(reference);
       } catch (IllegalArgumentException e) {
         throw e; // the request's fault (no such folder): not remembered
       } catch (Throwable t) { // an Error must not reach OpenSearch's threads
@@ -244,7 +249,7 @@ public final class TextEncoders implements Closeable {
       return encoder;
     }
 
-    private MetaEmbedEncoder load(ModelReference reference) throws IOException {
+    private MetaEmbedEncoder open(ModelReference reference) throws IOException {
       // batches are cut here (metaembed.encode.max_batch_size), so the encoder's own limit is off
       EncoderOptions options = new EncoderOptions(intraOpThreads, Integer.MAX_VALUE);
       if (reference.builtin() != null) {
