@@ -329,7 +329,15 @@ public final class LateInteractionQueryBuilder
   LateInteractionQuery.Builder luceneQuery(String luceneField) {
     float[][] vectors = queryVectors;
     if (vectors == null) {
-      vectors = new float[Math.max(1, Math.max(queryBudget, Math.max(pruneQuery, probes)))][];
+      int asked = Math.max(1, Math.max(queryBudget, Math.max(pruneQuery, probes)));
+      if (asked > MetaEmbedSettings.LIMIT_MAX_QUERY_VECTORS) { // no query has that many vectors
+        throw new IllegalArgumentException(
+            "asks for "
+                + asked
+                + " query vectors (budget, prune or probes); no query may have more than "
+                + MetaEmbedSettings.LIMIT_MAX_QUERY_VECTORS);
+      }
+      vectors = new float[asked][];
       Arrays.fill(vectors, new float[] {1f});
     }
     LateInteractionQuery.Builder query =

@@ -176,6 +176,11 @@ public class LateInteractionQueryBuilderTests extends OpenSearchTestCase {
         "one built-in model");
     assertParseError(
         "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\", \"k\": 0}}", "k");
+    // stand-in vectors check the options before encoding: a huge budget must not allocate them
+    assertParseError(
+        "{\"late_interaction\": {\"field\": \"page\", \"query_text\": \"a\","
+            + " \"budget\": {\"query\": 2000000000}}}",
+        "no query may have more than 4096");
   }
 
   public void testASingleVectorIsOneQueryVector() throws IOException {
