@@ -30,10 +30,11 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * budget, with 200 candidates, on clustered MetaEmbed-like data (20k documents of 64 vectors,
  * several segments, deletions), without and with a filter matching 10% of documents, on the
  * default data and on the harder setting of docs/QUERY.md. Asserts the mean recall@10 over the
- * queries (≥ 0.95) and every single query's (≥ 0.7: no query loses more than 3 of its 10). Prints
- * mean and worst recall and mean latency per budget (latency is reported, never asserted).
+ * queries (≥ 0.95) and every single query's (≥ 0.5: no query loses more than half of its 10).
+ * Prints mean and worst recall, how many queries found 10, 9, 8, ... of the exact hits, and mean
+ * latency per budget (latency is reported, never asserted).
  *
- * <p>{@code -Dmetaembed.recall.queries=N} runs more queries (default 20); {@code
+ * <p>{@code -Dmetaembed.recall.queries=N} runs more queries (default 20, 60 on the harder data); {@code
  * -Dmetaembed.recall.clusters}, {@code .topicNoise} and {@code .detailNoise} change the data
  * (defaults 2000, 0.8, 0.8: about 10 documents per cluster).
  */
@@ -45,8 +46,14 @@ public class TestLateInteractionRecall extends LuceneTestCase {
   private static final int CANDIDATES = 200;
   private static final double MIN_RECALL = 0.95;
 
-  /** The lowest recall@10 allowed for any single query: no query may lose more than 3 of its 10. */
-  private static final double MIN_QUERY_RECALL = 0.7;
+  /**
+   * The lowest recall@10 allowed for any single query: no query may lose more than half of its 10.
+   * A floor for a whole run of queries has to sit below the tail of the per-query distribution, not
+   * at it: on the harder data at (2,4) a query loses 3 of its 10 once in ~430 queries and 4 once in
+   * ~4,000 (16,000 queries measured), so a floor of 0.7 failed about one run in 200 (docs/QUERY.md,
+   * "What the suite asserts").
+   */
+  private static final double MIN_QUERY_RECALL = 0.5;
 
   public void testApproximateRecallAgainstExact() throws IOException {
     int queries = Integer.getInteger("metaembed.recall.queries", 20);
@@ -56,9 +63,14 @@ public class TestLateInteractionRecall extends LuceneTestCase {
     checkRecall(queries, clusters, topicNoise, detailNoise);
   }
 
-  /** The harder setting of docs/QUERY.md: about 20 documents per cluster, noisier topics and details. */
+  /**
+   * The harder setting of docs/QUERY.md: about 20 documents per cluster, noisier topics and details.
+   * 60 queries by default: at (2,4) a query here misses 0.25 of its 10 hits on average (sd 0.5), so
+   * the mean recall of 20 queries is only 2.2 sd above the 0.95 bound (3 of 39 seeds gave 0.955);
+   * the mean of 60 is 3.8 sd above it.
+   */
   public void testApproximateRecallOnHarderData() throws IOException {
-    checkRecall(Integer.getInteger("metaembed.recall.queries", 20), 1000, 1.0f, 1.0f);
+    checkRecall(Integer.getInteger("metaembed.recall.queries", 60), 1000, 1.0f, 1.0f);
   }
 
   private void checkRecall(int queries, int clusters, float topicNoise, float detailNoise)
@@ -79,13 +91,14 @@ public class TestLateInteractionRecall extends LuceneTestCase {
         table.append(
             String.format(
                 Locale.ROOT,
-                "%n%-9s %-8s %9s %9s %14s %13s%n",
+                "%n%-9s %-8s %9s %9s %14s %13s  %s%n",
                 "budget",
                 "filter",
                 "recall@10",
                 "worst q",
                 "approx ms/q",
-                "exact ms/q"));
+                "exact ms/q",
+                "queries finding 10/9/8/7/6/5/... of the exact hits"));
         for (int[] budget : BUDGETS) {
           for (Query filter : new Query[] {null, new TermQuery(new Term("tenth", "yes"))}) {
             measure(searcher, queryVectors, budget, filter, 1, table);
@@ -126,6 +139,7 @@ public class TestLateInteractionRecall extends LuceneTestCase {
       throws IOException {
     double recall = 0;
     double worst = 1;
+    int[] queriesFinding = new int[K + 1];
     long approxNanos = 0;
     long exactNanos = 0;
     for (float[][] vectors : queries) {
@@ -149,6 +163,7 @@ public class TestLateInteractionRecall extends LuceneTestCase {
       approxNanos += t1 - t0;
       exactNanos += t2 - t1;
       double one = recall(approx, exact);
+      queriesFinding[(int) Math.round(one * K)]++;
       recall += one;
       worst = Math.min(worst, one);
     }
@@ -157,18 +172,32 @@ public class TestLateInteractionRecall extends LuceneTestCase {
     table.append(
         String.format(
             Locale.ROOT,
-            "%-9s %-8s %9.3f %9.1f %14.2f %13.2f%n",
+            "%-9s %-8s %9.3f %9.1f %14.2f %13.2f  %s%n",
             label,
             filter == null ? "none" : "10%",
             recall,
             worst,
             approxNanos / 1e6 / queries.length,
-            exactNanos / 1e6 / queries.length));
+            exactNanos / 1e6 / queries.length,
+            histogram(queriesFinding)));
     assertTrue(
         "recall@10 " + recall + " at budget " + label + " filter " + filter, recall >= MIN_RECALL);
     assertTrue(
         "a query's recall@10 " + worst + " at budget " + label + " filter " + filter,
         worst >= MIN_QUERY_RECALL);
+  }
+
+  /** "12543/2988/428/37/4": queries that found 10, 9, 8, ... hits, down to the fewest seen. */
+  private static String histogram(int[] queriesFinding) {
+    int fewest = 0;
+    while (queriesFinding[fewest] == 0) {
+      fewest++;
+    }
+    StringBuilder counts = new StringBuilder();
+    for (int found = K; found >= fewest; found--) {
+      counts.append(found == K ? "" : "/").append(queriesFinding[found]);
+    }
+    return counts.toString();
   }
 
   private static double recall(TopDocs approx, TopDocs exact) {
