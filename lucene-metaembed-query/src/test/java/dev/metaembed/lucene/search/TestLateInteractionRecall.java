@@ -38,6 +38,8 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * -Dmetaembed.recall.clusters}, {@code .topicNoise} and {@code .detailNoise} change the data
  * (defaults 2000, 0.8, 0.8: about 10 documents per cluster).
  */
+@LuceneTestCase.SuppressSysoutChecks(
+    bugUrl = "prints its recall table by design; -Dtests.iters=8 prints more than 8 KB")
 public class TestLateInteractionRecall extends LuceneTestCase {
   private static final int[][] BUDGETS = {{1, 1}, {2, 4}, {4, 8}, {8, 16}, {16, 64}};
   private static final int DOCS = 20_000;
@@ -49,9 +51,9 @@ public class TestLateInteractionRecall extends LuceneTestCase {
   /**
    * The lowest recall@10 allowed for any single query: no query may lose more than half of its 10.
    * A floor for a whole run of queries has to sit below the tail of the per-query distribution, not
-   * at it: on the harder data at (2,4) a query loses 3 of its 10 once in ~430 queries and 4 once in
-   * ~4,000 (16,000 queries measured), so a floor of 0.7 failed about one run in 200 (docs/QUERY.md,
-   * "What the suite asserts").
+   * at it: on the harder data at (2,4) a query loses 3 of its 10 once in ~460 queries and 4 once in
+   * ~4,600 (32,000 queries measured, none lost more), so a floor of 0.7 failed about one run of 20
+   * queries in 230 (docs/QUERY.md, "What the suite asserts").
    */
   private static final double MIN_QUERY_RECALL = 0.5;
 
